@@ -1,0 +1,49 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    OFFICER = "officer", _("Officer")
+    INDIVIDUAL = "individual", _("Insured person")
+    UNIT_AGENT = "unit_agent", _("Unit agent")
+    INSTITUTION = "institution", _("Medical institution")
+
+
+class User(AbstractUser):
+    """A person who signs in. The role decides what they may see; the binding decides whose."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.INDIVIDUAL)
+    region = models.ForeignKey(
+        "policy.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    person = models.ForeignKey(
+        "registry.Person", verbose_name=_("insured person"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    unit = models.ForeignKey(
+        "registry.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    institution_name = models.CharField(_("institution name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text=_("first characters, to recognise a token"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user.username})"

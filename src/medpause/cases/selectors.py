@@ -1,0 +1,89 @@
+"""Reads on applications: visibility, completeness, history."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from medpause.cases.models import Application, Suspension
+from medpause.cases.states import EDITABLE_STATUSES
+from medpause.common.errors import NotFound
+from medpause.policy.schema import Policy
+from medpause.policy.selectors import policy_of, required_groups
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    qs = Application.objects.select_related("person", "region", "policy_version", "unit")
+    role = getattr(user, "role", None)
+    if role == "admin":
+        return qs
+    if role == "officer" and user.region_id:
+        return qs.filter(region_id=user.region_id)
+    if role == "unit_agent" and user.unit_id:
+        return qs.filter(unit_id=user.unit_id, applicant_type="unit")
+    if role == "individual" and user.person_id:
+        return qs.filter(person_id=user.person_id)
+    return qs.none()
+
+
+def application_get(*, user, application_id) -> Application:
+    try:
+        app = applications_visible_to(user).filter(pk=int(application_id)).first()
+    except (TypeError, ValueError):
+        app = None
+    if app is None:
+        raise NotFound("not_found", _("No such application."))
+    return app
+
+
+def application_policy(application: Application) -> Policy:
+    return policy_of(application.policy_version)
+
+
+def required_groups_of(application: Application) -> list[str]:
+    policy = application_policy(application)
+    reason = policy.reasons[application.reason]
+    return required_groups(
+        policy=policy, reason=reason, applicant_type=application.applicant_type, kind=application.kind,
+        early=application.early_resume,
+    )
+
+
+def missing_documents(application: Application) -> list[str]:
+    """Group codes not yet satisfied: a group is satisfied by a document of any of its kinds;
+    a group the officer asked for again needs a document uploaded after the request."""
+    policy = application_policy(application)
+    docs = list(application.documents.all())
+    missing = []
+    for code in required_groups_of(application):
+        kinds = set(policy.groups[code].any_of)
+        if not any(d.kind in kinds for d in docs):
+            missing.append(code)
+    if application.supplement_groups and application.supplement_requested_at:
+        for code in application.supplement_groups:
+            group = policy.groups.get(code)
+            kinds = set(group.any_of) if group else set()
+            fresh = [d for d in docs if d.kind in kinds and d.uploaded_at >= application.supplement_requested_at]
+            if not fresh and code not in missing:
+                missing.append(code)
+    return missing
+
+
+def is_editable(application: Application) -> bool:
+    return application.status in EDITABLE_STATUSES
+
+
+def suspensions_of(*, person) -> list[Suspension]:
+    return list(Suspension.objects.filter(person=person).order_by("start_date"))
+
+
+def current_suspension(*, person) -> Suspension | None:
+    return Suspension.objects.filter(person=person, end_date__isnull=True).order_by("-start_date").first()
+
+
+def review_queue(*, user, status: str | None = None) -> QuerySet[Application]:
+    """The officer's queue: their region's applications, oldest submitted first."""
+    qs = applications_visible_to(user).exclude(status="draft")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("first_submitted_at", "id")

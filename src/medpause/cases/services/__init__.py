@@ -1,0 +1,25 @@
+"""Writes on applications: creation with every rule, documents, and the transitions."""
+
+from medpause.cases.services.create import application_create
+from medpause.cases.services.documents import document_add
+from medpause.cases.services.transitions import (
+    application_approve,
+    application_decide_by_rule,
+    application_reject,
+    application_request_supplement,
+    application_submit,
+    application_take,
+    application_withdraw,
+)
+
+__all__ = [
+    "application_create",
+    "document_add",
+    "application_submit",
+    "application_take",
+    "application_approve",
+    "application_reject",
+    "application_request_supplement",
+    "application_withdraw",
+    "application_decide_by_rule",
+]

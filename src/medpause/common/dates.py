@@ -1,0 +1,66 @@
+"""Calendar dates in China Standard Time, months and working days."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.utils import timezone
+
+
+def today() -> dt.date:
+    """Today's date in Asia/Shanghai (settings.TIME_ZONE)."""
+    return timezone.localdate()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from start to end (end exclusive): 1 Jan -> 1 Apr is 3."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Chinese statutory working day (holidays and make-up working days from chinese-calendar);
+    for years the library does not know yet, Monday to Friday (see docs/adr/0004)."""
+    try:
+        import chinese_calendar
+
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    """The date `count` working days after `day` (0: the same day)."""
+    current = day
+    remaining = count
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (negative if end is before start)."""
+    if end < start:
+        return -working_days_between(end, start)
+    count, current = 0, start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)

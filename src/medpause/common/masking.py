@@ -1,0 +1,32 @@
+"""Personal data masking: ID numbers are shown as 110105********002X to anyone who does
+not need the whole number, and never reach a log line."""
+
+import logging
+import re
+
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def mask_id_number(value: str | None) -> str:
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_text(text: str) -> str:
+    """Mask every 18-character resident ID number inside free text."""
+    return _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3), text)
+
+
+class MaskIdNumbersFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must not lose the line
+            return True
+        masked = mask_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

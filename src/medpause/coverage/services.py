@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from medpause.audit.services import audit_record
+from medpause.common.errors import Refused
+from medpause.coverage.models import Settlement
+from medpause.coverage.selectors import SUSPENDED, TERMINATED, UNKNOWN, WAITING, eligibility
+
+REFUSAL_CODES = {SUSPENDED: "card_suspended", TERMINATED: "card_terminated", WAITING: "waiting_period", UNKNOWN: "unknown_card"}
+REFUSAL_MESSAGES = {
+    "card_suspended": _("The card is suspended on that date: medical expenses cannot be settled."),
+    "card_terminated": _("The insurance behind this card has ended: medical expenses cannot be settled."),
+    "waiting_period": _("Benefits are in a waiting period after a break: settlement is possible from %(date)s."),
+    "unknown_card": _("No card with this number is known."),
+}
+
+
+def refusal_message(code: str, benefits_from: dt.date | None = None):
+    message = REFUSAL_MESSAGES[code]
+    if code == "waiting_period":
+        return message % {"date": benefits_from.isoformat() if benefits_from else "?"}
+    return message
+
+
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise Refused("invalid_amount", _("Enter an amount in yuan, e.g. 123.45."), details={"field": "amount"}) from exc
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal("10000000000") or amount != amount.quantize(Decimal("0.01")):
+        raise Refused("invalid_amount", _("Enter an amount in yuan, e.g. 123.45."), details={"field": "amount"})
+    return amount
+
+
+def settlement_create(
+    *, institution, card_number: str, date: dt.date, amount, institution_reference: str
+) -> tuple[Settlement, bool]:
+    """Settle an expense dated `date`, or refuse it with the card's status. Idempotent per
+    (institution, reference): a repeat returns the first answer. Returns (settlement, created)."""
+    reference = (institution_reference or "").strip()
+    if not reference or len(reference) > 64:
+        raise Refused(
+            "invalid_reference", _("Give your own reference for this settlement (at most 64 characters)."),
+            details={"field": "institution_reference"},
+        )
+    existing = Settlement.objects.filter(institution=institution, institution_reference=reference).first()
+    if existing is not None:
+        return existing, False
+    value = _amount(amount)
+    card, status = eligibility(card_number=card_number, day=date)
+    refused = status.status in REFUSAL_CODES
+    try:
+        with transaction.atomic():
+            settlement = Settlement.objects.create(
+                institution=institution,
+                institution_reference=reference,
+                card_number=(card_number or "").strip()[:20],
+                person_id=card.person_id if card else None,
+                date=date,
+                amount=value,
+                status=Settlement.REFUSED if refused else Settlement.ACCEPTED,
+                refusal_code=REFUSAL_CODES.get(status.status, ""),
+                benefits_from=status.benefits_from,
+            )
+            audit_record(
+                actor=institution, action="settlement.create", target=settlement,
+                data={"status": settlement.status, "code": settlement.refusal_code, "date": date.isoformat(),
+                      "amount": str(value), "reference": reference},
+            )
+    except IntegrityError:  # the same reference raced in from a second request
+        return Settlement.objects.get(institution=institution, institution_reference=reference), False
+    return settlement, True

@@ -1,0 +1,21 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notice(models.Model):
+    """A message to a person, a unit or a region's officers. The text is rendered when read,
+    in the reader's language, from `code` and `params`."""
+
+    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.CASCADE)
+    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.CASCADE)
+    region = models.ForeignKey("policy.Region", null=True, blank=True, on_delete=models.CASCADE)
+    application = models.ForeignKey("cases.Application", null=True, blank=True, on_delete=models.CASCADE)
+    code = models.CharField(max_length=48)
+    params = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")

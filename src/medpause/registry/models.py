@@ -1,0 +1,98 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medpause.common.masking import mask_id_number
+
+
+class Unit(models.Model):
+    """An employer (单位) that insures its employees."""
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    region = models.ForeignKey("policy.Region", verbose_name=_("region"), on_delete=models.PROTECT)
+    legal_representative_name = models.CharField(_("legal representative"), max_length=100)
+    legal_representative_id_number = models.CharField(_("legal representative's ID number"), max_length=18)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def legal_representative_id_masked(self) -> str:
+        return mask_id_number(self.legal_representative_id_number)
+
+
+class Category(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee (unit and employee share the premium)")
+    FLEXIBLE = "flexible", _("Flexible worker (pays alone)")
+
+
+class Person(models.Model):
+    """An insured person. The social security number is the resident ID number (SIL Art. 58)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    region = models.ForeignKey("policy.Region", verbose_name=_("region"), on_delete=models.PROTECT)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="employees"
+    )
+    contribution_base = models.DecimalField(_("contribution base"), max_digits=12, decimal_places=2)
+    retired = models.BooleanField(_("retired"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("insured person")
+        verbose_name_plural = _("insured persons")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_number_masked})"
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class Card(models.Model):
+    """The medical insurance card issued on registration. Its number is an opaque identifier;
+    its status on a date is computed from suspension periods (coverage), never stored."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="card")
+    number = models.CharField(_("card number"), max_length=20, unique=True)
+    issued_on = models.DateField(_("issued on"))
+
+    class Meta:
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Contribution(models.Model):
+    """One month's premium, split per SIL Art. 23: employer and employee share for employees,
+    the person alone for flexible workers."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contributions")
+    month = models.DateField(_("month"), help_text=_("first day of the month"))
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
+    base = models.DecimalField(_("base"), max_digits=12, decimal_places=2)
+    employer_amount = models.DecimalField(_("employer share"), max_digits=12, decimal_places=2)
+    employee_amount = models.DecimalField(_("employee share"), max_digits=12, decimal_places=2)
+    policy_version = models.CharField(max_length=48)
+
+    class Meta:
+        unique_together = [("person", "month")]
+        ordering = ["person", "month"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+
+    @property
+    def total(self):
+        return self.employer_amount + self.employee_amount
