@@ -1,0 +1,68 @@
+"""Units, insured persons, cards and contributions. Registered through the services (which
+check ID numbers and codes and write the audit trail), so read-only here. Lists show ID
+numbers masked; a person's own page shows the whole number to the administrator."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from medpause.accounts.admin import ReadOnlyAdmin, ReadOnlyInline
+from medpause.registry.models import Card, Contribution, Person, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(ReadOnlyAdmin):
+    list_display = ("name", "uscc", "region", "legal_representative_name", "representative_id")
+    list_filter = ("region",)
+    search_fields = ("name", "=uscc")
+    list_select_related = ("region",)
+    fields = (
+        "name", "uscc", "region", "legal_representative_name", "legal_representative_id_number", "created_at",
+    )
+
+    @admin.display(description=_("legal representative's ID number"))
+    def representative_id(self, obj):
+        return obj.legal_representative_id_masked
+
+
+class CardInline(ReadOnlyInline):
+    model = Card
+    fields = ("number", "issued_on")
+
+
+class ContributionInline(ReadOnlyInline):
+    model = Contribution
+    fields = ("month", "unit", "base", "employer_amount", "employee_amount", "policy_version")
+    ordering = ("-month",)
+
+
+@admin.register(Person)
+class PersonAdmin(ReadOnlyAdmin):
+    list_display = ("name", "masked_id_number", "region", "category", "unit", "retired")
+    list_filter = ("region", "category", "retired")
+    # The whole number, matched exactly: an administrator finds a person by it.
+    search_fields = ("name", "=id_number", "=card__number")
+    list_select_related = ("region", "unit")
+    fields = ("name", "id_number", "region", "category", "unit", "contribution_base", "retired", "created_at")
+    inlines = [CardInline, ContributionInline]
+
+    @admin.display(description=_("ID number"), ordering="id_number")
+    def masked_id_number(self, obj):
+        return obj.id_number_masked
+
+
+@admin.register(Card)
+class CardAdmin(ReadOnlyAdmin):
+    list_display = ("number", "person", "issued_on")
+    search_fields = ("=number",)
+    list_select_related = ("person",)
+    fields = ("number", "person", "issued_on")
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnlyAdmin):
+    list_display = ("person", "month", "base", "employer_amount", "employee_amount", "policy_version")
+    list_filter = ("month",)
+    search_fields = ("=person__card__number",)
+    list_select_related = ("person",)
+    date_hierarchy = "month"
+    fields = ("person", "month", "unit", "base", "employer_amount", "employee_amount", "policy_version")
