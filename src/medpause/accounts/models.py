@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,8 +11,16 @@ class Role(models.TextChoices):
     INSTITUTION = "institution", _("Medical institution")
 
 
+class MedpauseUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A person who signs in. The role decides what they may see; the binding decides whose."""
+
+    objects = MedpauseUserManager()
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.INDIVIDUAL)
     region = models.ForeignKey(
