@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from medpause.common.dates import today
@@ -86,8 +86,8 @@ def required_groups(*, policy: Policy, reason: Reason, applicant_type: str, kind
 def waiting_sentence(*, policy: Policy, category: str) -> str:
     rule = policy.waiting[category]
     if rule.wait_months == 0:
-        return _g("When you resume, benefits start again at once, whatever the length of the break.")
-    return _g(
+        return gettext("When you resume, benefits start again at once, whatever the length of the break.")
+    return gettext(
         "If the break lasts more than %(threshold)d months, benefits start again only %(wait)d months "
         "after you resume paying (a waiting period)."
     ) % {"threshold": rule.threshold_months, "wait": rule.wait_months}
@@ -100,7 +100,7 @@ def consequences_for(*, policy: Policy, reason: Reason, category: str | None = N
         for cat in categories:
             sentence = waiting_sentence(policy=policy, category=cat)
             if not category:
-                label = _g("Employees") if cat == "employee" else _g("Flexible workers")
+                label = gettext("Employees") if cat == "employee" else gettext("Flexible workers")
                 sentence = f"{label}: {sentence}"
             items.append(sentence)
     return items
