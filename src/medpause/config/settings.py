@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "medpause.batches",
     "medpause.web",
     "medpause.api",
+    "medpause.printing",  # last: the earlier apps' translations win for shared words
 ]
 
 MIDDLEWARE = [

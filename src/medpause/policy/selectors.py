@@ -101,7 +101,7 @@ def consequences_for(*, policy: Policy, reason: Reason, category: str | None = N
             sentence = waiting_sentence(policy=policy, category=cat)
             if not category:
                 label = gettext("Employees") if cat == "employee" else gettext("Flexible workers")
-                sentence = f"{label}: {sentence}"
+                sentence = gettext("%(label)s: %(sentence)s") % {"label": label, "sentence": sentence}
             items.append(sentence)
     return items
 

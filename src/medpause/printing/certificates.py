@@ -1,0 +1,251 @@
+"""Certificates the bureau issues from its own register (it never asks an applicant for them):
+the participation certificate (参保证明) and the payment certificate (缴费证明)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+
+from reportlab.platypus import Flowable, KeepTogether, Table
+
+from medpause.cases.selectors import application_policy, suspensions_of
+from medpause.common.dates import today
+from medpause.common.errors import NotFound
+from medpause.coverage.selectors import current_card_status
+from medpause.policy.selectors import policy_in_force
+from medpause.printing import labels
+from medpause.printing.forms import FormGrid, citation
+from medpause.printing.i18n import _
+from medpause.printing.layout import (
+    ACCENT,
+    CONTENT_WIDTH,
+    SHADE,
+    build,
+    draw_text,
+    fmt_date,
+    fmt_money,
+    gap,
+    grid,
+    header,
+    p,
+    section,
+)
+from medpause.registry.models import Card
+from medpause.registry.selectors import contributions_of
+
+KINDS = ("participation", "payment")
+LAW_SOURCE = "sil_23"
+
+
+def verification_code(fields: dict) -> str:
+    """First 16 hex digits of the SHA-256 of the certificate's content fields (language-free,
+    so the Chinese and the English copy of one certificate carry the same code)."""
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+class SealPlace(Flowable):
+    """A dashed circle where the bureau stamps its seal."""
+
+    def __init__(self, text: str, size: float = 78):
+        super().__init__()
+        self.text, self.size = text, size
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self):
+        c, r = self.canv, self.size / 2
+        c.saveState()
+        c.setStrokeColor(ACCENT)
+        c.setFillColor(ACCENT)
+        c.setDash(3, 2)
+        c.setLineWidth(0.8)
+        c.circle(r, r, r - 1, stroke=1, fill=0)
+        draw_text(c, r, r - 3, self.text, 7.5, align="center")
+        c.restoreState()
+
+
+def _title(kind: str) -> str:
+    if kind == "payment":
+        return _("Certificate of basic medical insurance payments")
+    return _("Certificate of participation in basic medical insurance")
+
+
+def _person_grid(person, card, *, with_unit: bool = True) -> Table:
+    g = FormGrid()
+    g.pair(_("Name"), person.name, _("Citizen ID number"), person.id_number)
+    g.pair(_("Medical insurance card number"), card.number if card else "—", _("Region"),
+           f"{person.region.name} ({person.region.code})")
+    unit = person.unit.name if (with_unit and person.unit) else "—"
+    g.pair(_("Category"), labels.label(labels.CATEGORY, person.category), _("Unit"), unit)
+    return g.table()
+
+
+def _reason_name(suspension, fallback_policy) -> str:
+    policy = fallback_policy
+    if suspension.stop_application_id:
+        policy = application_policy(suspension.stop_application)
+    reason = policy.reasons.get(suspension.reason) or fallback_policy.reasons.get(suspension.reason)
+    return reason.name if reason else suspension.reason
+
+
+def _suspensions_table(suspensions, policy) -> list:
+    if not suspensions:
+        return [p(_("No stop of the insurance is recorded."), "body")]
+    widths = [26, 78, 96, CONTENT_WIDTH - 26 - 78 - 96 - 80 - 80, 80, 80]
+    rows = [[p("#", "label", bold=True), p(_("From"), "label", bold=True), p(_("To (last day)"), "label", bold=True),
+             p(_("Reason"), "label", bold=True), p(_("Kind"), "label", bold=True),
+             p(_("Benefits again from"), "label", bold=True)]]
+    for n, s in enumerate(suspensions, 1):
+        if s.end_date:
+            until = fmt_date(s.end_date)
+        elif s.terminating:
+            until = _("for good")
+        else:
+            until = _("ongoing")
+            if s.planned_end_date:
+                until = _("ongoing (planned end %(date)s)") % {"date": fmt_date(s.planned_end_date)}
+        kind = _("Termination") if s.terminating else _("Suspension")
+        rows.append([p(str(n), "cell"), p(fmt_date(s.start_date), "cell"), p(until, "cell"),
+                     p(_reason_name(s, policy), "cell"), p(kind, "cell"), p(fmt_date(s.benefits_from), "cell")])
+    return [grid(rows, widths, label_cols=(), header=True)]
+
+
+def _issue_block(issued, code: str, bureau: str) -> list:
+    g = FormGrid(width=CONTENT_WIDTH - 100, label_width=72)
+    g.pair(_("Issued on"), issued.isoformat(), _("Verification code"), code)
+    g.wide(_("Issued by"), bureau)
+    table = Table([[g.table(), SealPlace(_("Bureau seal"))]], colWidths=[CONTENT_WIDTH - 100, 100])
+    table.setStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+    note = p(_("The bureau issues this certificate from its own register. Quote the verification code to the "
+               "bureau to check that the certificate is genuine and unchanged."), "small")
+    return [KeepTogether([table, gap(3), note])]
+
+
+def _participation(person, card, region, policy, issued) -> tuple[list, dict]:
+    status = current_card_status(person=person)
+    suspensions = suspensions_of(person=person)
+    since = card.issued_on if card else None
+    scheme = _("the basic medical insurance for employees")
+    statement = _(
+        "This is to certify that %(name)s (citizen ID number %(id)s) has been insured in %(scheme)s in "
+        "%(region)s since %(since)s, as: %(category)s. On %(date)s the medical insurance card is: %(status)s."
+    ) % {
+        "name": person.name, "id": person.id_number, "scheme": scheme, "region": person.region.name,
+        "since": fmt_date(since), "category": labels.label(labels.CATEGORY, person.category),
+        "date": issued.isoformat(), "status": labels.label(labels.CARD_STATUS, status),
+    }
+    g = FormGrid()
+    g.pair(_("Insured since"), fmt_date(since), _("Card status on %(date)s") % {"date": issued.isoformat()},
+           labels.label(labels.CARD_STATUS, status))
+    story = [
+        p(statement, "statement"), gap(8),
+        section(_("Insured person")), _person_grid(person, card), g.table(), gap(8),
+        section(_("Periods the insurance was stopped")), gap(3), *_suspensions_table(suspensions, policy),
+    ]
+    fields = {
+        "status": status,
+        "insured_since": fmt_date(since),
+        "suspensions": [
+            [fmt_date(s.start_date), fmt_date(s.end_date), s.reason, s.terminating, fmt_date(s.benefits_from)]
+            for s in suspensions
+        ],
+    }
+    return story, fields
+
+
+def _payment(person, card, region, policy, issued) -> tuple[list, dict]:
+    contributions = contributions_of(person=person)
+    flexible = person.category == "flexible"
+    widths = [96] + [(CONTENT_WIDTH - 96) / 4] * 4
+    own_share = _("Person's share, paid alone (yuan)") if flexible else _("Employee share (yuan)")
+    rows = [[p(_("Month"), "label", bold=True), p(_("Contribution base (yuan)"), "right", bold=True),
+             p(_("Employer share (yuan)"), "right", bold=True), p(own_share, "right", bold=True),
+             p(_("Total (yuan)"), "right", bold=True)]]
+    base_sum = employer_sum = employee_sum = Decimal("0.00")
+    for c in contributions:
+        rows.append([p(c.month.strftime("%Y-%m"), "cell"), p(fmt_money(c.base), "right"),
+                     p(fmt_money(c.employer_amount), "right"), p(fmt_money(c.employee_amount), "right"),
+                     p(fmt_money(c.total), "right")])
+        base_sum += c.base
+        employer_sum += c.employer_amount
+        employee_sum += c.employee_amount
+    n = len(rows)
+    rows.append([p(_("Total: %(n)d months") % {"n": len(contributions)}, "cell", bold=True), p("", "right"),
+                 p(fmt_money(employer_sum), "right", bold=True), p(fmt_money(employee_sum), "right", bold=True),
+                 p(fmt_money(employer_sum + employee_sum), "right", bold=True)])
+    table = grid(rows, widths, label_cols=(), header=True,
+                 extra=[("BACKGROUND", (0, n), (-1, n), SHADE), ("LINEABOVE", (0, n), (-1, n), 1.2, ACCENT)])
+    if contributions:
+        period = _("%(first)s to %(last)s") % {
+            "first": contributions[0].month.strftime("%Y-%m"), "last": contributions[-1].month.strftime("%Y-%m"),
+        }
+    else:
+        period = "—"
+    statement = _(
+        "This is to certify that %(name)s (citizen ID number %(id)s) paid basic medical insurance premiums "
+        "in %(region)s for the months below (%(period)s), %(total)s yuan in all."
+    ) % {
+        "name": person.name, "id": person.id_number, "region": person.region.name, "period": period,
+        "total": fmt_money(employer_sum + employee_sum),
+    }
+    if flexible:
+        who = _("As a flexible worker this person pays the whole premium alone: there is no employer share.")
+    else:
+        who = _("As an employee this person shares the premium with the employer (%(unit)s).") % {
+            "unit": person.unit.name if person.unit else "—"
+        }
+    law = policy.sources.get(LAW_SOURCE)
+    note = [
+        p(_("Under Article 23 of the Social Insurance Law, employees pay the premium together with their "
+            "employer; flexible workers pay it alone.") + " " + who, "body"),
+    ]
+    if law is not None:
+        note += [gap(2), p(citation(law.title, law.article), "small", bold=True), p(law.text, "small")]
+    story = [
+        p(statement, "statement"), gap(8),
+        section(_("Insured person")), _person_grid(person, card), gap(8),
+        section(_("Monthly contributions")), gap(3),
+        table if contributions else p(_("No contribution is recorded."), "body"),
+        gap(6), section(_("Note")), gap(3), *note,
+    ]
+    fields = {
+        "contributions": [
+            [c.month.strftime("%Y-%m"), str(c.base), str(c.employer_amount), str(c.employee_amount)]
+            for c in contributions
+        ],
+        "total": str(employer_sum + employee_sum),
+    }
+    return story, fields
+
+
+def certificate_pdf(*, person, kind: str) -> bytes:
+    """A participation or payment certificate of `person`, issued today by the bureau of the
+    person's region. Full name and ID number, as on an official certificate: the caller must have
+    checked that the viewer may see them."""
+    if kind not in KINDS:
+        raise NotFound("unknown_certificate", _("There is no such certificate."), details={"kind": kind})
+    region = person.region
+    _pv, policy = policy_in_force(region=region)
+    card = Card.objects.filter(person=person).first()
+    issued = today()
+    bureau = labels.bureau_name(region)
+    title = _title(kind)
+    builder = _payment if kind == "payment" else _participation
+    body, specific = builder(person, card, region, policy, issued)
+    fields = {
+        "kind": kind, "name": person.name, "id_number": person.id_number, "card": card.number if card else "",
+        "region": region.code, "category": person.category, "issued_on": issued.isoformat(), **specific,
+    }
+    code = verification_code(fields)
+    code_line = _("Verification code %(code)s") % {"code": code}
+    story = header(bureau, title, code_line)
+    story += body
+    story += [gap(12)] + _issue_block(issued, code, bureau)
+    return build(
+        story, title=title, author=bureau, subject=code,
+        footer_left=f"{bureau} · {title} · {code_line}",
+    )
