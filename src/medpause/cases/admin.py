@@ -24,11 +24,13 @@ class DocumentInline(ReadOnlyInline):
 
     @admin.display(description=_("file"))
     def open_link(self, obj):
-        try:
-            url = reverse("officer:document", args=[obj.application_id, obj.pk])
-        except NoReverseMatch:
-            return "-"
-        return format_html('<a href="{}">{}</a>', url, _("Open"))
+        for name in ("officer:document", "web:officer:document"):  # wherever the workbench is mounted
+            try:
+                url = reverse(name, args=[obj.application_id, obj.pk])
+            except NoReverseMatch:
+                continue
+            return format_html('<a href="{}">{}</a>', url, _("Open"))
+        return "-"
 
 
 @admin.register(Application)

@@ -154,5 +154,9 @@ LOGGING = {
     "filters": {"mask_ids": {"()": "medpause.common.masking.MaskIdNumbersFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_ids"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("MEDPAUSE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # runserver's access lines have their own handler in Django's defaults: mask them too
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

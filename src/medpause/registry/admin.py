@@ -1,8 +1,13 @@
 """Units, insured persons, cards and contributions. Registered through the services (which
 check ID numbers and codes and write the audit trail), so read-only here. Lists show ID
-numbers masked; a person's own page shows the whole number to the administrator."""
+numbers masked; a person's own page shows the whole number to the administrator. A person is
+found by ID number through a POST form above the list, never through the search box: the number
+must not land in a URL or an access log."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.admin import ReadOnlyAdmin, ReadOnlyInline
@@ -39,8 +44,8 @@ class ContributionInline(ReadOnlyInline):
 class PersonAdmin(ReadOnlyAdmin):
     list_display = ("name", "masked_id_number", "region", "category", "unit", "retired")
     list_filter = ("region", "category", "retired")
-    # The whole number, matched exactly: an administrator finds a person by it.
-    search_fields = ("name", "=id_number", "=card__number")
+    search_fields = ("name", "=card__number")
+    change_list_template = "web/officer/admin/person_change_list.html"
     list_select_related = ("region", "unit")
     fields = ("name", "id_number", "region", "category", "unit", "contribution_base", "retired", "created_at")
     inlines = [CardInline, ContributionInline]
@@ -48,6 +53,18 @@ class PersonAdmin(ReadOnlyAdmin):
     @admin.display(description=_("ID number"), ordering="id_number")
     def masked_id_number(self, obj):
         return obj.id_number_masked
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "find_id_number" in request.POST:
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            number = request.POST["find_id_number"].strip().upper()
+            person = Person.objects.filter(id_number=number).only("pk").first() if number else None
+            if person is not None:
+                return HttpResponseRedirect(reverse("admin:registry_person_change", args=[person.pk]))
+            self.message_user(request, _("No insured person has this ID number."), messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:registry_person_changelist"))
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(Card)
