@@ -17,7 +17,7 @@ _seq = itertools.count(1)
 COUNTY = {"110000": "110105", "310000": "310104", "420100": "420102", "510100": "510104", "450300": "450302"}
 
 
-def id_number(region: str = "110105", born: dt.date = dt.date(1985, 3, 14), seq: int | None = None) -> str:
+def id_number(region: str = "110105", born: dt.date = dt.date(1992, 3, 14), seq: int | None = None) -> str:
     """A resident ID number with a correct MOD 11-2 check character."""
     n = next(_seq) if seq is None else seq
     body = f"{region}{born:%Y%m%d}{n % 1000:03d}"

@@ -75,6 +75,9 @@ class ApplicationEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} -> {self.to_status}"
+
 
 class Document(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
@@ -91,6 +94,9 @@ class Document(models.Model):
         ordering = ["uploaded_at", "id"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.size} B)"
 
 
 class Suspension(models.Model):

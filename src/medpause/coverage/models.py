@@ -25,3 +25,6 @@ class Settlement(models.Model):
         ]
         verbose_name = _("settlement")
         verbose_name_plural = _("settlements")
+
+    def __str__(self) -> str:
+        return f"{self.institution_reference}: {self.status}"

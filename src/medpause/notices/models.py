@@ -19,3 +19,6 @@ class Notice(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
+
+    def __str__(self) -> str:
+        return self.code

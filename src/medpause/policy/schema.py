@@ -81,6 +81,8 @@ class _Checker:
             number = Decimal(str(value))
         except InvalidOperation:
             self.fail(f"{path}{key}", "must be a decimal number written as a string, e.g. \"0.08\"")
+        if not number.is_finite():  # "NaN" would crash the comparison below; "inf" is no rate
+            self.fail(f"{path}{key}", "must be a decimal number written as a string, e.g. \"0.08\"")
         if number < 0:
             self.fail(f"{path}{key}", "must not be negative")
         return number
@@ -378,10 +380,10 @@ def build_policy(doc: dict, file: str, label: str) -> Policy:
         if effect not in EFFECTS:
             c.fail(p + "effect", f"must be one of {', '.join(EFFECTS)}")
 
-        def docs_by_type(name: str, required: bool) -> dict[str, tuple[str, ...]]:
+        def docs_by_type(name: str, required: bool, r=r, p=p) -> dict[str, tuple[str, ...]]:
             table = c.table(r, name, p, required=required)
             out = {}
-            for applicant_type, groups_list in table.items():
+            for applicant_type in table:
                 if applicant_type not in ("individual", "unit"):
                     c.fail(f"{p}{name}.{applicant_type}", "applicant type must be individual or unit")
                 out[applicant_type] = tuple(c.str_list(table, applicant_type, f"{p}{name}.", allowed=allowed_groups))

@@ -54,7 +54,7 @@ def policies_load(*, directory: Path | None = None) -> list[PolicyVersion]:
         entries.append((path, doc, sha, head))
 
     seen = set()
-    for path, _doc, _sha, head in entries:
+    for path, _doc, _digest, head in entries:
         key = (head["scope"], head["version"])
         if key in seen:
             raise PolicyError(path.name, "policy.version", f"{head['scope']}@{head['version']} is defined twice")
@@ -68,7 +68,7 @@ def policies_load(*, directory: Path | None = None) -> list[PolicyVersion]:
 
     resolved: dict[str, list[tuple]] = {}
     stored = []
-    for path, doc, sha, head in sorted(entries, key=rank):
+    for path, doc, _file_sha, head in sorted(entries, key=rank):
         scope = head["scope"]
         if scope == NATIONAL:
             full = doc

@@ -93,6 +93,9 @@ class Contribution(models.Model):
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
 
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
     @property
     def total(self):
         return self.employer_amount + self.employee_amount

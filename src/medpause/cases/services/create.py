@@ -27,6 +27,18 @@ def _overlaps(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: 
     return (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end)
 
 
+def supersedes(*, reason: Reason, suspension: Suspension, start_date: dt.date) -> bool:
+    """A death, a transfer out, settling abroad or retirement can happen during an open,
+    resumable stop (e.g. after a resignation): the new stop closes it the day before it
+    starts instead of being refused as an overlap (docs/adr/0002)."""
+    return (
+        reason.effect in ("terminate", "retire")
+        and not suspension.terminating
+        and suspension.end_date is None
+        and suspension.start_date < start_date
+    )
+
+
 def check_stop_rules(
     *, person, reason: Reason, applicant_type: str, start_date: dt.date, end_date: dt.date | None,
     on: dt.date | None = None, exclude_application_id: int | None = None,
@@ -73,6 +85,8 @@ def check_stop_rules(
     if reason.effect == "retire" and person.retired:
         raise Conflict("already_retired", _("This person is already recorded as retired."))
     for s in Suspension.objects.filter(person=person):
+        if supersedes(reason=reason, suspension=s, start_date=start_date):
+            continue
         if _overlaps(start_date, end_date, s.start_date, s.end_date):  # open until resumed
             raise Conflict(
                 "overlapping_suspension",

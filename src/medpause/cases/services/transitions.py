@@ -14,7 +14,7 @@ from medpause.audit.services import audit_record
 from medpause.cases.models import Application, ApplicationEvent, Kind, Suspension
 from medpause.cases.rights import is_applicant, is_reviewer
 from medpause.cases.selectors import application_policy, missing_documents
-from medpause.cases.services.create import check_resume_rules, check_stop_rules
+from medpause.cases.services.create import check_resume_rules, check_stop_rules, supersedes
 from medpause.cases.states import APPLICANT, TRANSITIONS, Action, Status, target_of
 from medpause.common.dates import add_months, add_working_days, today
 from medpause.common.errors import Forbidden, Refused
@@ -79,6 +79,11 @@ def application_submit(*, actor, application: Application, consequences_acknowle
         check_stop_rules(
             person=app.person, reason=reason, applicant_type=app.applicant_type, start_date=app.start_date,
             end_date=app.end_date, on=timezone.localdate(app.created_at), exclude_application_id=app.pk,
+        )
+    else:  # a second draft resumption of the same stop, or a stop resumed meanwhile
+        check_resume_rules(
+            person=app.person, suspension=Suspension.objects.get(pk=app.suspension_id), policy=policy,
+            resume_date=app.start_date, on=timezone.localdate(app.created_at), exclude_application_id=app.pk,
         )
     now = timezone.now()
     if action == Action.SUBMIT:
@@ -148,15 +153,21 @@ def _apply_approval(app: Application) -> dict:
             person=person, reason=reason, applicant_type=app.applicant_type, start_date=app.start_date,
             end_date=app.end_date, on=timezone.localdate(app.created_at), exclude_application_id=app.pk,
         )
+        closed = []
+        for open_stop in Suspension.objects.select_for_update().filter(person=person, end_date__isnull=True):
+            if supersedes(reason=reason, suspension=open_stop, start_date=app.start_date):
+                open_stop.end_date = app.start_date - dt.timedelta(days=1)
+                open_stop.save(update_fields=["end_date"])
+                closed.append(open_stop.pk)
         if reason.effect == "retire":
             person.retired = True
             person.save(update_fields=["retired"])
-            return {"effect": "retire"}
+            return {"effect": "retire", "closed_suspensions": closed}
         suspension = Suspension.objects.create(
             person=person, region=app.region, reason=reason.code, terminating=reason.terminating,
             start_date=app.start_date, planned_end_date=app.end_date, stop_application=app,
         )
-        return {"effect": reason.effect, "suspension_id": suspension.pk}
+        return {"effect": reason.effect, "suspension_id": suspension.pk, "closed_suspensions": closed}
     suspension = Suspension.objects.select_for_update().get(pk=app.suspension_id)
     reason, _early = check_resume_rules(
         person=person, suspension=suspension, policy=policy, resume_date=app.start_date, on=timezone.localdate(app.created_at),

@@ -1,0 +1,95 @@
+"""Accounts: argon2 passwords, API tokens stored only as hashes and revocable, role bindings."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import get_hasher
+
+from medpause.accounts.models import ApiToken, User
+from medpause.accounts.services import token_authenticate, token_issue, token_login, token_revoke, user_create
+from medpause.common.errors import Conflict, NotFound, Refused
+from tests.factories import make_person, make_user, region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_argon2_is_the_password_hasher():
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert get_hasher("default").algorithm == "argon2"
+    user = make_user("admin", password="a-long-password")
+    stored = User.objects.get(pk=user.pk).password
+    assert stored.startswith("argon2$") and "a-long-password" not in stored
+    assert user.check_password("a-long-password") and not user.check_password("wrong-password")
+
+
+def test_a_token_is_stored_only_as_its_hash():
+    user = make_user("officer", region="110000", password="s3cret-pass")
+    raw, who = token_login(username=user.username, password="s3cret-pass")
+    assert who == user and raw.startswith("mp_") and len(raw) > 40
+    token = ApiToken.objects.get(user=user)
+    assert token.key_hash != raw and len(token.key_hash) == 64
+    assert raw not in token.key_hash and raw[3:] not in token.key_hash
+    assert token.prefix == raw[3:9]
+    stored = [str(v) for v in ApiToken.objects.values_list("key_hash", "prefix", "user__username")[0]]
+    assert not any(raw in v or raw[3:] in v for v in stored)
+    assert token_authenticate(raw=raw) == user
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_wrong_password_or_inactive_user_gets_no_token():
+    user = make_user("officer", region="110000", password="s3cret-pass")
+    assert token_login(username=user.username, password="nope-nope") is None
+    assert token_login(username="nobody", password="s3cret-pass") is None
+    raw, _ = token_login(username=user.username, password="s3cret-pass")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert token_login(username=user.username, password="s3cret-pass") is None
+    assert token_authenticate(raw=raw) is None
+    assert ApiToken.objects.filter(user=user).count() == 1
+
+
+def test_a_revoked_token_no_longer_authenticates():
+    user = make_user("officer", region="110000")
+    raw, other = token_issue(user=user), token_issue(user=user)
+    token_revoke(raw=raw)
+    assert token_authenticate(raw=raw) is None
+    assert token_authenticate(raw=other) == user  # revoking one leaves the others
+    with pytest.raises(NotFound):
+        token_revoke(raw=raw)  # already revoked
+    token_revoke(token_id=ApiToken.objects.get(prefix=other[3:9]).pk)
+    assert token_authenticate(raw=other) is None
+
+
+@pytest.mark.parametrize("raw", ["", "mp_", "mp_not-a-real-token", "Bearer x"])
+def test_unknown_tokens_do_not_authenticate(raw):
+    make_user("officer", region="110000")
+    assert token_authenticate(raw=raw) is None
+
+
+def test_roles_need_their_binding():
+    cases = [
+        ("officer", {}, "region"),
+        ("individual", {}, "person_id"),
+        ("unit_agent", {}, "unit_id"),
+        ("institution", {}, "institution_name"),
+    ]
+    for role, binding, field in cases:
+        with pytest.raises(Refused) as exc:
+            user_create(username=f"u-{role}", password="long-enough", role=role, **binding)
+        assert exc.value.code == "binding_required" and exc.value.details == {"field": field}
+    with pytest.raises(Refused) as exc:
+        user_create(username="x", password="long-enough", role="superhero")
+    assert exc.value.code == "invalid_role"
+    with pytest.raises(Refused) as exc:
+        user_create(username="x", password="short", role="admin")
+    assert exc.value.code == "weak_password"
+
+
+def test_bindings_follow_the_role_and_usernames_are_unique():
+    person = make_person("310000", category="flexible")
+    user = user_create(username="li", password="long-enough", role="individual", person=person, region=region("110000"))
+    assert (user.person, user.region, user.is_staff) == (person, None, False)
+    admin = user_create(username="root", password="long-enough", role="admin")
+    assert admin.is_staff and admin.is_superuser
+    with pytest.raises(Conflict) as exc:
+        user_create(username="li", password="long-enough", role="admin")
+    assert exc.value.code == "username_taken"

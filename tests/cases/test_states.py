@@ -1,0 +1,138 @@
+"""The state machine: every status against every action, by the table and through the services."""
+
+import datetime as dt
+
+import pytest
+
+from medpause.cases.models import Application, ApplicationEvent
+from medpause.cases.services import (
+    application_approve,
+    application_reject,
+    application_request_supplement,
+    application_submit,
+    application_take,
+    application_withdraw,
+    document_add,
+)
+from medpause.cases.states import Action, Status, allowed_actions, target_of
+from medpause.common.dates import today
+from medpause.common.errors import Conflict
+from tests.cases.helpers import flexible_with_login, stop
+from tests.factories import PNG_1PX
+
+S, A = Status, Action
+
+# Written out by hand from the issue's diagram, not derived from states.TRANSITIONS.
+EXPECTED = {
+    (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, A.WITHDRAW): S.WITHDRAWN,
+    (S.SUBMITTED, A.TAKE): S.IN_REVIEW,
+    (S.SUBMITTED, A.APPROVE): S.APPROVED,
+    (S.SUBMITTED, A.REJECT): S.REJECTED,
+    (S.SUBMITTED, A.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
+    (S.SUBMITTED, A.WITHDRAW): S.WITHDRAWN,
+    (S.IN_REVIEW, A.APPROVE): S.APPROVED,
+    (S.IN_REVIEW, A.REJECT): S.REJECTED,
+    (S.IN_REVIEW, A.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
+    (S.SUPPLEMENT_REQUESTED, A.RESUBMIT): S.SUBMITTED,
+    (S.SUPPLEMENT_REQUESTED, A.WITHDRAW): S.WITHDRAWN,
+}
+PAIRS = [(s, a) for s in Status for a in Action]
+
+
+def test_the_matrix_covers_seven_states_and_seven_actions():
+    assert len(PAIRS) == 49
+    assert len(EXPECTED) == 12
+
+
+@pytest.mark.parametrize(("status", "action"), PAIRS, ids=[f"{s.value}-{a.value}" for s, a in PAIRS])
+def test_table(status, action):
+    if (status, action) in EXPECTED:
+        assert target_of(status, action) == EXPECTED[(status, action)]
+        assert str(action) in allowed_actions(status)
+    else:
+        with pytest.raises(Conflict) as exc:
+            target_of(status, action)
+        assert exc.value.code == "invalid_transition"
+        assert exc.value.status == 409
+        assert str(action) not in allowed_actions(status)
+
+
+def test_final_states_allow_nothing():
+    for status in (S.APPROVED, S.REJECTED, S.WITHDRAWN):
+        assert allowed_actions(status) == []
+
+
+# --- the same matrix through the services -------------------------------------------------
+
+
+def _in_status(status: str):
+    """A Shanghai flexible worker's pause application brought to `status` by the services."""
+    person, me, officer = flexible_with_login("310000")
+    start = today() + dt.timedelta(days=5)
+    app = stop(me, person, "flexible_pause", start, start + dt.timedelta(days=40), submit=False)
+    if status == S.DRAFT:
+        return app, me, officer
+    if status == S.WITHDRAWN:
+        return application_withdraw(actor=me, application=app), me, officer
+    app = application_submit(actor=me, application=app)
+    if status == S.SUBMITTED:
+        return app, me, officer
+    app = application_take(actor=officer, application=app)
+    if status == S.IN_REVIEW:
+        return app, me, officer
+    if status == S.APPROVED:
+        return application_approve(actor=officer, application=app), me, officer
+    if status == S.REJECTED:
+        return application_reject(actor=officer, application=app, reason="no"), me, officer
+    assert status == S.SUPPLEMENT_REQUESTED
+    app = application_request_supplement(actor=officer, application=app, reason="unreadable", documents=["identity"])
+    document_add(actor=me, application=app, kind="passport", data=PNG_1PX, filename="p.png")  # answered already
+    return app, me, officer
+
+
+def _act(action, app, me, officer):
+    if action in (A.SUBMIT, A.RESUBMIT):  # one service: it resubmits when more documents were asked for
+        return application_submit(actor=me, application=app)
+    if action == A.WITHDRAW:
+        return application_withdraw(actor=me, application=app)
+    if action == A.TAKE:
+        return application_take(actor=officer, application=app)
+    if action == A.APPROVE:
+        return application_approve(actor=officer, application=app)
+    if action == A.REJECT:
+        return application_reject(actor=officer, application=app, reason="not eligible")
+    return application_request_supplement(actor=officer, application=app, reason="more", documents=["identity"])
+
+
+def _service_expected(status, action):
+    """application_submit serves both submit and resubmit, choosing by the status."""
+    if action in (A.SUBMIT, A.RESUBMIT):
+        if status == S.DRAFT:
+            return S.SUBMITTED, "submit"
+        if status == S.SUPPLEMENT_REQUESTED:
+            return S.SUBMITTED, "resubmit"
+        return None, None
+    target = EXPECTED.get((status, action))
+    return target, (str(action) if target else None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "action"), PAIRS, ids=[f"{s.value}-{a.value}" for s, a in PAIRS])
+def test_services(status, action):
+    app, me, officer = _in_status(status)
+    assert app.status == status
+    events_before = ApplicationEvent.objects.filter(application=app).count()
+    target, event_action = _service_expected(status, action)
+    if target is None:
+        with pytest.raises(Conflict) as exc:
+            _act(action, app, me, officer)
+        assert exc.value.code == "invalid_transition"
+        assert exc.value.status == 409
+        assert Application.objects.get(pk=app.pk).status == status
+        assert ApplicationEvent.objects.filter(application=app).count() == events_before
+    else:
+        _act(action, app, me, officer)
+        assert Application.objects.get(pk=app.pk).status == target
+        last = ApplicationEvent.objects.filter(application=app).last()
+        assert (last.action, last.from_status, last.to_status) == (event_action, status, target)
