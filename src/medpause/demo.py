@@ -22,7 +22,6 @@ from medpause.cases.selectors import application_policy, required_groups_of
 from medpause.cases.services import (
     application_approve,
     application_create,
-    application_decide_by_rule,
     application_reject,
     application_request_supplement,
     application_submit,
@@ -331,10 +330,7 @@ class _Builder:
         application_approve(actor=off_bj, application=app, note="已办理转出。")  # terminated
 
         # Chengdu: a unit's resignation stop is handled on the spot; enlistment is reviewed.
-        app = self.stop("yang.fan", unit_cd, "resignation", d - dt.timedelta(days=3), note="个人原因离职。")
-        application_decide_by_rule(
-            application=app, rule=f"{app.policy_version.label} reasons.resignation.on_the_spot_for_units（即办件）"
-        )
+        self.stop("yang.fan", unit_cd, "resignation", d - dt.timedelta(days=3), note="个人原因离职。")  # 即办件
         self.stop("luo.zhigang", unit_cd, "enlistment", d - dt.timedelta(days=2), note="应征入伍。")  # submitted
 
         # Shanghai: li.na's approved pause (she can resume); a counter application to review.

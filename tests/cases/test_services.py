@@ -454,10 +454,11 @@ def test_chengdu_unit_resignation_is_decided_on_the_spot():
     # 锦江区 (510104) exists since 1990: the person must be born after that for stdnum
     person = make_person("510100", id_number=id_number("510104", born=dt.date(1995, 7, 19)))
     agent = make_user("unit_agent", unit=person.unit)
-    app = stop(agent, person, "resignation", day(0))
-    app = application_decide_by_rule(application=app, rule="510100@2025.1 reasons.resignation.on_the_spot_for_units")
+    app = stop(agent, person, "resignation", day(0))  # submitting is enough: decided by rule at once
     assert app.status == "approved" and app.decided_by is None
-    assert app.decision_rule.startswith("510100@2025.1")
+    assert app.decision_rule.startswith("510100@2025.1 reasons.resignation.on_the_spot_for_units")
+    assert "chengdu_on_the_spot" in app.decision_rule
+    assert list(app.events.values_list("action", flat=True)) == ["submit", "approve"]
     assert person.suspensions.get().start_date == day(0)
     officer = make_user("officer", region="510100")
     other = make_person("510100", id_number=id_number("510104", born=dt.date(1996, 1, 2)))

@@ -11,6 +11,7 @@ from medpause.cases.services.transitions import (
     application_take,
     application_withdraw,
 )
+from medpause.cases.services.update import application_update
 
 __all__ = [
     "application_create",
@@ -22,4 +23,5 @@ __all__ = [
     "application_request_supplement",
     "application_withdraw",
     "application_decide_by_rule",
+    "application_update",
 ]

@@ -92,7 +92,16 @@ def application_submit(*, actor, application: Application, consequences_acknowle
         if app.kind == Kind.STOP:
             app.consequences_acknowledged_at = now
     app.submitted_at = now
-    return _move(app, action, actor=actor, role=role)
+    _move(app, action, actor=actor, role=role)
+    if action == Action.SUBMIT and app.applicant_type == "unit" and reason.on_the_spot_for_units:
+        # The policy says the bureau handles this on the spot for units (e.g. Chengdu's 即办件).
+        return _decide_by_rule(app, rule=on_the_spot_rule(app, reason))
+    return app
+
+
+def on_the_spot_rule(app: Application, reason) -> str:
+    """The policy clause an on-the-spot decision rests on, as recorded in the audit trail."""
+    return f"{app.policy_version.label} reasons.{reason.code}.on_the_spot_for_units [{', '.join(reason.sources)}]"[:200]
 
 
 @transaction.atomic
@@ -197,15 +206,20 @@ def application_approve(*, actor, application: Application, note: str = "") -> A
 
 
 @transaction.atomic
-def application_decide_by_rule(*, application: Application, rule: str) -> Application:
+def application_decide_by_rule(*, application: Application, rule: str | None = None) -> Application:
     """Approve at once, by rule, where the policy says the bureau handles it on the spot
-    (e.g. a unit's resignation stop in Chengdu). Recorded as such, with the clause."""
-    app = _lock(application)
+    (e.g. a unit's resignation stop in Chengdu). Recorded as such, with the clause.
+    application_submit does this itself for such applications."""
+    return _decide_by_rule(_lock(application), rule=rule)
+
+
+def _decide_by_rule(app: Application, *, rule: str | None) -> Application:
     target_of(app.status, Action.APPROVE)
     policy = application_policy(app)
     reason = policy.reasons[app.reason]
     if not (app.applicant_type == "unit" and reason.on_the_spot_for_units):
         raise Refused("not_on_the_spot", _("This application must be reviewed by an officer."))
+    rule = rule or on_the_spot_rule(app, reason)
     effect = _apply_approval(app)
     app.decided_at, app.decision_rule = timezone.now(), rule
     return _move(

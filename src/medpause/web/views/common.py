@@ -1,0 +1,113 @@
+"""Helpers shared by the web views: role checks, domain errors, labels, downloads."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
+
+from medpause.common.errors import DomainError, NotFound
+
+# Card status today, in words a person understands.
+CARD_STATUS_LABELS = {
+    "active": _("Active"),
+    "suspended": _("Stopped"),
+    "terminated": _("Ended"),
+    "waiting": _("Waiting period"),
+    "unknown": _("Unknown"),
+}
+CARD_STATUS_HINTS = {
+    "active": _("The card can be used to settle medical expenses."),
+    "suspended": _("Insurance is stopped: the card cannot settle medical expenses."),
+    "terminated": _("Insurance has ended: the card can no longer be used here."),
+    "waiting": _("Insurance is resumed, but benefits start only after the waiting period."),
+    "unknown": _("There is no card on record."),
+}
+
+# Domain error codes that belong to one form field (the error summary links to that field).
+FIELD_OF_CODE = {
+    "invalid_dates": "start_date",
+    "duration_exceeds_limit": "end_date",
+    "start_date_too_early": "start_date",
+    "missing_field": None,
+    "reason_not_allowed_for_applicant": "reason",
+    "reason_not_allowed_for_category": "reason",
+    "unknown_reason": "reason",
+    "consequences_not_acknowledged": "acknowledge",
+}
+
+
+def role_required(*roles):
+    """Signed-in users of the given roles only; others get 403, anonymous users the sign-in page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def or_404(func, **kwargs):
+    """Call a selector; its NotFound becomes a 404 page."""
+    try:
+        return func(**kwargs)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+def error_field(exc: DomainError, default: str | None = None) -> str | None:
+    """The form field a domain error belongs to, or None for the summary only."""
+    field = exc.details.get("field") if isinstance(exc.details, dict) else None
+    if field:
+        return field
+    return FIELD_OF_CODE.get(exc.code, default)
+
+
+def add_domain_error(form, exc: DomainError, default: str | None = None) -> None:
+    """Attach a domain error to the form field it is about (or to the whole form)."""
+    field = error_field(exc, default)
+    if field not in form.fields:
+        field = None
+    form.add_error(field, str(exc.message))
+
+
+def pdf_response(data: bytes, filename: str, inline: bool = True):
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def document_response(document):
+    """Serve an uploaded document as an attachment (never inline, never from a public URL)."""
+    ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(document.content_type, "bin")
+    response = FileResponse(
+        document.file.open("rb"), content_type=document.content_type, as_attachment=True,
+        filename=f"{document.application.reference}-{document.kind}-{document.pk}.{ext}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def status_label(status: str) -> str:
+    from medpause.cases.states import Status
+
+    try:
+        return Status(status).label
+    except ValueError:
+        return status
