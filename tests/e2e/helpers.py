@@ -3,11 +3,17 @@ screenshots, and a walk over the main pages. Fixtures live in conftest.py."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# MEDPAUSE_SCREENSHOTS=docs/screenshots refreshes the README's pictures; otherwise they go to a
+# scratch folder so a test run leaves the working tree as it was.
+SCREENSHOTS = Path(os.environ.get("MEDPAUSE_SCREENSHOTS") or (Path(tempfile.gettempdir()) / "medpause-screenshots"))
+if not SCREENSHOTS.is_absolute():
+    SCREENSHOTS = ROOT / SCREENSHOTS
 WEB_PO = ROOT / "src" / "medpause" / "web" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 PASSWORD = "correct-horse-9"
 LANGUAGES = ["en", "zh-CN"]

@@ -4,6 +4,8 @@ import hashlib
 import secrets
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +44,10 @@ def user_create(
     if role in needs and not needs[role][1]:
         field = needs[role][0]
         raise Refused("binding_required", _("This role needs %(field)s.") % {"field": field}, details={"field": field})
-    if len(password) < 8:
-        raise Refused("weak_password", _("The password must have at least 8 characters."))
+    try:
+        validate_password(password, User(username=username))
+    except ValidationError as exc:
+        raise Refused("weak_password", " ".join(str(m) for m in exc.messages), details={"field": "password"}) from exc
     if User.objects.filter(username=username).exists():
         raise Conflict("username_taken", _("That username is already taken."))
     user = User(

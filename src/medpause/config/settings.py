@@ -52,8 +52,8 @@ INSTALLED_APPS = [
     "medpause.cases",
     "medpause.coverage",
     "medpause.notices",
+    "medpause.web",  # before batches and api: the pages' wording wins for shared words
     "medpause.batches",
-    "medpause.web",
     "medpause.api",
     "medpause.printing",  # last: the earlier apps' translations win for shared words
 ]

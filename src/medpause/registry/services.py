@@ -11,7 +11,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from medpause.audit.services import audit_record
 from medpause.common.dates import month_start, today
-from medpause.common.errors import Conflict, Refused
+from medpause.common.errors import Conflict, Forbidden, Refused
 from medpause.policy.models import Region
 from medpause.policy.selectors import policy_in_force
 from medpause.registry.models import Card, Category, Contribution, Person, Unit
@@ -56,6 +56,7 @@ def unit_register(
     *, name: str, uscc: str, region: Region, legal_representative_name: str, legal_representative_id_number: str,
     actor=None,
 ) -> Unit:
+    _check_region(actor, region)
     code = uscc_clean(uscc)
     rep_id = id_number_clean(legal_representative_id_number)
     if not (name or "").strip() or not (legal_representative_name or "").strip():
@@ -70,6 +71,12 @@ def unit_register(
     return unit
 
 
+def _check_region(actor, region: Region) -> None:
+    """An officer registers only in their own region."""
+    if getattr(actor, "role", None) == "officer" and actor.region_id != region.pk:
+        raise Forbidden("forbidden", _("An officer can register units and persons only in their own region."))
+
+
 def _card_number(region: Region) -> str:
     return region.code + "".join(secrets.choice("0123456789") for _ in range(10))
 
@@ -81,6 +88,7 @@ def person_register(
 ) -> Person:
     """Register an insured person and issue their card. Employees must belong to a unit
     (SIL Art. 23: employer and employee pay together); flexible workers pay alone."""
+    _check_region(actor, region)
     number = id_number_clean(id_number)
     if not (name or "").strip():
         raise Refused("missing_field", _("Give the person's name."))

@@ -61,8 +61,8 @@ def application_submit(*, actor, application: Application, consequences_acknowle
     completeness first: documents missing -> `missing_documents` with the group codes."""
     app = _lock(application)
     action = Action.RESUBMIT if app.status == Status.SUPPLEMENT_REQUESTED else Action.SUBMIT
-    target_of(app.status, action)
     role = _check_actor(actor, app, action)
+    target_of(app.status, action)
     if app.kind == Kind.STOP and not consequences_acknowledged:
         raise Refused(
             "consequences_not_acknowledged", _("Confirm that you have read what stopping means for you.")
@@ -107,24 +107,24 @@ def on_the_spot_rule(app: Application, reason) -> str:
 @transaction.atomic
 def application_take(*, actor, application: Application) -> Application:
     app = _lock(application)
+    role = _check_actor(actor, app, Action.TAKE)  # rights first: a caller who may never do this hears so
     target_of(app.status, Action.TAKE)
-    role = _check_actor(actor, app, Action.TAKE)
     return _move(app, Action.TAKE, actor=actor, role=role)
 
 
 @transaction.atomic
 def application_withdraw(*, actor, application: Application, note: str = "") -> Application:
     app = _lock(application)
+    role = _check_actor(actor, app, Action.WITHDRAW)  # rights first: a caller who may never do this hears so
     target_of(app.status, Action.WITHDRAW)
-    role = _check_actor(actor, app, Action.WITHDRAW)
     return _move(app, Action.WITHDRAW, actor=actor, role=role, note=note)
 
 
 @transaction.atomic
 def application_reject(*, actor, application: Application, reason: str) -> Application:
     app = _lock(application)
+    role = _check_actor(actor, app, Action.REJECT)  # rights first: a caller who may never do this hears so
     target_of(app.status, Action.REJECT)
-    role = _check_actor(actor, app, Action.REJECT)
     if not (reason or "").strip():
         raise Refused("reason_required", _("Give the reason for the rejection."), details={"field": "reason"})
     app.decided_at, app.decided_by, app.decision_note = timezone.now(), actor, reason.strip()
@@ -134,8 +134,8 @@ def application_reject(*, actor, application: Application, reason: str) -> Appli
 @transaction.atomic
 def application_request_supplement(*, actor, application: Application, reason: str, documents: list[str]) -> Application:
     app = _lock(application)
+    role = _check_actor(actor, app, Action.REQUEST_SUPPLEMENT)  # rights first: a caller who may never do this hears so
     target_of(app.status, Action.REQUEST_SUPPLEMENT)
-    role = _check_actor(actor, app, Action.REQUEST_SUPPLEMENT)
     if not (reason or "").strip():
         raise Refused("reason_required", _("Say what is needed and why."), details={"field": "reason"})
     policy = application_policy(app)
@@ -198,8 +198,8 @@ def _apply_approval(app: Application) -> dict:
 @transaction.atomic
 def application_approve(*, actor, application: Application, note: str = "") -> Application:
     app = _lock(application)
+    role = _check_actor(actor, app, Action.APPROVE)  # rights first: a caller who may never do this hears so
     target_of(app.status, Action.APPROVE)
-    role = _check_actor(actor, app, Action.APPROVE)
     effect = _apply_approval(app)
     app.decided_at, app.decided_by, app.decision_note = timezone.now(), actor, (note or "").strip()
     return _move(app, Action.APPROVE, actor=actor, role=role, note=(note or "").strip(), data=effect)

@@ -49,3 +49,29 @@ def masked(id_number):
 def status_tag(status, label):
     """A coloured status badge; the colour class follows the status code."""
     return format_html('<strong class="tag tag-{}">{}</strong>', status, label)
+
+
+def _separator() -> str:
+    from django.utils.translation import get_language
+
+    return "、" if (get_language() or "zh-hans").startswith("zh") else ", "
+
+
+@register.simple_tag
+def list_sep():
+    """The separator between items of a list in the active language: 、 in Chinese."""
+    return _separator()
+
+
+@register.filter
+def listjoin(items):
+    """Join items as a list in the active language (居民身份证、户口簿、护照 / ID card, passport)."""
+    return _separator().join(str(item) for item in items)
+
+
+@register.simple_tag
+def colon():
+    """A colon in the active language: full-width in Chinese."""
+    from django.utils.translation import get_language
+
+    return "：" if (get_language() or "zh-hans").startswith("zh") else ": "

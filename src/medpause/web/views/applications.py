@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from medpause.cases.models import Application
@@ -126,7 +126,7 @@ def application_withdraw_view(request, scope, app_id):
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _g("Application %(ref)s was withdrawn.") % {"ref": app.reference})
+            messages.success(request, gettext("Application %(ref)s was withdrawn.") % {"ref": app.reference})
         return redirect(scope.app_url("detail", app))
     return render(request, "web/applications/withdraw.html", {"scope": scope, "app": app,
                                                               "detail_url": scope.app_url("detail", app)})
@@ -150,11 +150,11 @@ def application_supplement(request, scope, app_id):
                     info = document_groups(app)
                     for group in info["groups"]:
                         if group["missing"]:
-                            errors[group["code"]] = _g("Add a document for: %(group)s.") % {"group": group["name"]}
+                            errors[group["code"]] = gettext("Add a document for: %(group)s.") % {"group": group["name"]}
                 else:
                     summary.append(("", str(exc.message)))
             else:
-                messages.success(request, _g("Application %(ref)s was sent again.") % {"ref": app.reference})
+                messages.success(request, gettext("Application %(ref)s was sent again.") % {"ref": app.reference})
                 return redirect(scope.app_url("detail", app))
         elif not errors:
             return redirect(scope.app_url("supplement", app))
@@ -185,6 +185,6 @@ def application_form_pdf(request, scope, app_id):
     try:
         from medpause.printing import application_form_pdf as make_pdf
     except ImportError:
-        return HttpResponse(_g("The form cannot be printed at the moment. Please try again later."),
+        return HttpResponse(gettext("The form cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
     return pdf_response(make_pdf(application=app), f"{app.reference}.pdf")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from medpause.cases.selectors import applications_visible_to, current_suspension, suspensions_of
 from medpause.common.dates import today
@@ -93,7 +93,7 @@ def certificate(request, kind: str):
     try:
         from medpause.printing import certificate_pdf
     except ImportError:
-        return HttpResponse(_g("The certificate cannot be printed at the moment. Please try again later."),
+        return HttpResponse(gettext("The certificate cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
     return pdf_response(certificate_pdf(person=person, kind=kind), f"certificate-{kind}.pdf")
 

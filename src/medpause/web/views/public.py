@@ -6,13 +6,14 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from medpause.common.errors import DomainError, NotFound
 from medpause.policy.selectors import policy_in_force, reasons_for, region_get, requirements_for
 from medpause.web.forms import GuideReasonForm, GuideStartForm
+from medpause.web.templatetags.web_tags import listjoin
 from medpause.web.views.common import pdf_response
 
 FILER_NAMES = {
@@ -102,14 +103,14 @@ def _reason_hints(applicant_type: str, kind: str, reasons) -> dict:
         parts = []
         may_file = applicant_type in reason.filed_by or (kind == "resume" and applicant_type == "individual")
         if not may_file:
-            who = ", ".join(str(FILER_NAMES[f]) for f in reason.filed_by)
-            parts.append(_g("You cannot file this yourself. Who may file: %(who)s.") % {"who": who})
+            who = listjoin(FILER_NAMES[f] for f in reason.filed_by)
+            parts.append(gettext("You cannot file this yourself. Who may file: %(who)s.") % {"who": who})
         if kind == "stop" and reason.effect == "terminate":
-            parts.append(_g("The insurance ends for good."))
+            parts.append(gettext("The insurance ends for good."))
         if kind == "stop" and reason.effect == "retire":
-            parts.append(_g("Contributions stop and retiree benefits go on."))
+            parts.append(gettext("Contributions stop and retiree benefits go on."))
         if kind == "stop" and reason.max_duration_months:
-            parts.append(_g("At most %(months)d months.") % {"months": reason.max_duration_months})
+            parts.append(gettext("At most %(months)d months.") % {"months": reason.max_duration_months})
         hints[reason.code] = " ".join(parts)
     return hints
 
@@ -143,16 +144,16 @@ def who_may_file_sentence(requirements: dict, region_name: str) -> str:
     if requirements["applicant_may_file"]:
         return ""
     if filers == ["unit"]:
-        return _g(
+        return gettext(
             "In %(region)s only the unit (employer) can file this, or an officer at the bureau counter. "
             "Ask your employer to file it for you."
         ) % {"region": region_name}
     if filers == ["individual"]:
-        return _g(
+        return gettext(
             "In %(region)s only the insured person can file this, or an officer at the bureau counter. "
             "A unit cannot file it for an employee."
         ) % {"region": region_name}
-    return _g("In %(region)s this can be filed only at the bureau counter.") % {"region": region_name}
+    return gettext("In %(region)s this can be filed only at the bureau counter.") % {"region": region_name}
 
 
 @require_GET
@@ -218,7 +219,7 @@ def guide_form(request, kind: str):
     try:
         from medpause.printing import blank_form_pdf
     except ImportError:  # the printing module is not installed yet
-        return HttpResponse(_g("The form cannot be printed at the moment. Please try again later."),
+        return HttpResponse(gettext("The form cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
     try:
         data = blank_form_pdf(region_code=region, reason_code=reason, kind=kind)

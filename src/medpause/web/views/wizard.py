@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from medpause.cases.models import Application, Kind
@@ -106,25 +106,25 @@ def reason_refusal(reason, scope) -> str:
         return str(FILER_REASON_TEXT[others[0] if others else "officer"])
     if person.category not in reason.categories:
         if person.category == "flexible":
-            return _g("This reason applies only to employees insured through a unit.")
-        return _g("This reason applies only to flexible workers who pay alone.")
+            return gettext("This reason applies only to employees insured through a unit.")
+        return gettext("This reason applies only to flexible workers who pay alone.")
     if reason.effect == "retire" and person.retired:
-        return _g("This person is already recorded as retired.")
+        return gettext("This person is already recorded as retired.")
     return ""
 
 
 def reason_hint(reason) -> str:
     parts = []
     if reason.effect == "terminate":
-        parts.append(_g("The insurance ends for good."))
+        parts.append(gettext("The insurance ends for good."))
     elif reason.effect == "retire":
-        parts.append(_g("Contributions stop and retiree benefits go on."))
+        parts.append(gettext("Contributions stop and retiree benefits go on."))
     elif reason.max_duration_months:
-        parts.append(_g("At most %(months)d months.") % {"months": reason.max_duration_months})
+        parts.append(gettext("At most %(months)d months.") % {"months": reason.max_duration_months})
     if reason.review_days == 0:
-        parts.append(_g("Decided on the spot."))
+        parts.append(gettext("Decided on the spot."))
     else:
-        parts.append(_g("Reviewed within %(days)d working days.") % {"days": reason.review_days})
+        parts.append(gettext("Reviewed within %(days)d working days.") % {"days": reason.review_days})
     return " ".join(parts)
 
 
@@ -265,20 +265,20 @@ def _stop_date_hints(reason) -> tuple[str, str]:
     day = today()
     if reason.backdate_days:
         earliest = day - dt.timedelta(days=reason.backdate_days)
-        start_hint = _g("The earliest first day is %(date)s (up to %(days)d days in the past). For example, %(example)s.") % {
+        start_hint = gettext("The earliest first day is %(date)s (up to %(days)d days in the past). For example, %(example)s.") % {
             "date": earliest.isoformat(), "days": reason.backdate_days, "example": day.isoformat()}
     else:
-        start_hint = _g("The stop can start today at the earliest (%(date)s).") % {"date": day.isoformat()}
+        start_hint = gettext("The stop can start today at the earliest (%(date)s).") % {"date": day.isoformat()}
     if not reason.resumable:
         end_hint = ""
     elif reason.max_duration_months:
-        end_hint = _g(
+        end_hint = gettext(
             "A stop for this reason may last at most %(months)d months. For a stop from today, the latest last "
             "day is %(limit)s."
         ) % {"months": reason.max_duration_months,
              "limit": (add_months(day, reason.max_duration_months) - dt.timedelta(days=1)).isoformat()}
     else:
-        end_hint = _g("Leave this empty if you do not know yet. You can apply to resume at any time.")
+        end_hint = gettext("Leave this empty if you do not know yet. You can apply to resume at any time.")
     return start_hint, end_hint
 
 
@@ -338,15 +338,15 @@ def _resume_date(request, scope, kind, state, app):
     values = {"start": suspension.start_date.isoformat(), "earliest": earliest.isoformat(),
               "end": suspension.planned_end_date.isoformat() if suspension.planned_end_date else ""}
     if suspension.planned_end_date:
-        hint = _g("The stop began on %(start)s and is planned to end on %(end)s. The earliest resume date is "
+        hint = gettext("The stop began on %(start)s and is planned to end on %(end)s. The earliest resume date is "
                   "%(earliest)s.") % values
         if reason.early_resume_documents:
-            hint += " " + _g("If you resume on or before %(end)s, you need proof that the reason has gone.") % values
+            hint += " " + gettext("If you resume on or before %(end)s, you need proof that the reason has gone.") % values
     else:
-        hint = _g("The stop began on %(start)s and has no planned end. The earliest resume date is "
+        hint = gettext("The stop began on %(start)s and has no planned end. The earliest resume date is "
                   "%(earliest)s.") % values
         if reason.early_resume_documents:
-            hint += " " + _g("You need proof that the reason has gone.")
+            hint += " " + gettext("You need proof that the reason has gone.")
     errors = []
     if request.method == "POST":
         form = ResumeDateForm(request.POST, hint=hint)
@@ -430,11 +430,11 @@ def handle_uploads(request, scope, application: Application, groups: list[dict])
         kind_codes = [k for k, _name in group["kinds"]]
         kind = request.POST.get(f"kind_{group['code']}") or (kind_codes[0] if len(kind_codes) == 1 else "")
         if kind not in kind_codes:
-            errors[group["code"]] = _g("Choose which document this is for %(group)s.") % {"group": group["name"]}
+            errors[group["code"]] = gettext("Choose which document this is for %(group)s.") % {"group": group["name"]}
             continue
         limit = settings.MEDPAUSE_MAX_UPLOAD_BYTES
         if upload.size > limit:  # refuse before reading a huge file into memory
-            errors[group["code"]] = f"{group['name']}: " + _g("The file is larger than %(mb)d MB.") % {
+            errors[group["code"]] = f"{group['name']}: " + gettext("The file is larger than %(mb)d MB.") % {
                 "mb": limit // (1024 * 1024)}
             continue
         try:
@@ -462,7 +462,7 @@ def _documents(request, scope, kind, state, app):
             info = document_groups(app, scope)
             for group in info["groups"]:
                 if group["missing"]:
-                    errors[group["code"]] = _g("Add a document for: %(group)s.") % {"group": group["name"]}
+                    errors[group["code"]] = gettext("Add a document for: %(group)s.") % {"group": group["name"]}
         elif not errors:
             return redirect(scope.wizard_url(kind, "documents"))
     info = document_groups(app, scope)
@@ -527,7 +527,7 @@ def _cancel(request, scope, kind, state, app):
     if request.method == "POST":
         if app is not None:
             try:
-                application_withdraw(actor=scope.user, application=app, note=_g("Cancelled before it was sent."))
+                application_withdraw(actor=scope.user, application=app, note=gettext("Cancelled before it was sent."))
             except DomainError as exc:
                 messages.error(request, str(exc.message))
                 return redirect(scope.home_url())

@@ -1,0 +1,1 @@
+"""One thin router per domain: each maps HTTP to the core's services and selectors."""
