@@ -1,0 +1,90 @@
+"""A unit's batch file of stop or resume rows, its staged rows and their outcome.
+
+Messages are never stored: an error is a code, a message key and its parameters, rendered
+when read in the reader's language (batches.messages)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BatchStatus(models.TextChoices):
+    VALIDATING = "validating", _("In progress")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Stage(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    VALIDATING = "validating", _("Checking the rows")
+    APPLYING = "applying", _("Applying the rows")
+    FINISHED = "finished", _("Finished")
+
+
+class Batch(models.Model):
+    unit = models.ForeignKey("registry.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8)  # cases.Kind: stop | resume
+    status = models.CharField(_("status"), max_length=12, choices=BatchStatus.choices, default=BatchStatus.VALIDATING)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.QUEUED)
+    file = models.FileField(upload_to="batches/%Y/%m/")
+    file_format = models.CharField(max_length=4)  # csv | xlsx
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_validated = models.PositiveIntegerField(default=0)
+    rows_ok = models.PositiveIntegerField(default=0)
+    rows_failed = models.PositiveIntegerField(default=0)
+    rows_applied = models.PositiveIntegerField(default=0)
+    rows_decided = models.PositiveIntegerField(default=0)  # approved on the spot, by rule
+    # An error about the whole file (wrong columns, encoding, ...): code, message key, params.
+    file_error_code = models.CharField(max_length=48, blank=True)
+    file_error_key = models.CharField(max_length=64, blank=True)
+    file_error_params = models.JSONField(default=dict, blank=True)
+    file_error_row = models.PositiveIntegerField(null=True, blank=True)
+    # The worker running it: claimed_at is refreshed as it goes; a stale claim means it died.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "claimed_at"]), models.Index(fields=["unit", "created_at"])]
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def running(self) -> bool:
+        return self.status == BatchStatus.VALIDATING
+
+
+class BatchRow(models.Model):
+    """One data row of the file, staged while validating (so that rows are checked against each
+    other in the database, not in memory) and linked to its application once applied."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="rows")
+    row = models.PositiveIntegerField()  # as the spreadsheet shows it: the header is row 1
+    id_masked = models.CharField(max_length=40, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True)  # no FK: staging stays cheap
+    suspension_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=32, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    code = models.CharField(max_length=48, blank=True)  # empty: the row is valid
+    message_key = models.CharField(max_length=64, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    application_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "row"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row"], name="batch_row_unique")]
+        indexes = [models.Index(fields=["batch", "person_id"])]
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} row {self.row}"

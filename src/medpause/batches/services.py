@@ -1,0 +1,234 @@
+"""Writes on batches: the upload (store the file, create the Batch, start the work after
+commit), and running a batch: claim it, validate every row, then apply all rows at once or
+fail with each row's errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medpause.audit.services import audit_record
+from medpause.batches.apply import Rejudged, apply_batch
+from medpause.batches.messages import MESSAGES
+from medpause.batches.models import Batch, BatchRow, BatchStatus, Stage
+from medpause.batches.reader import FileError, check_xlsx, open_rows, sniff_format
+from medpause.batches.validate import CHUNK, Policies, parse_row, stage_chunk, write_chunk
+from medpause.batches.validate import check_rows_together as _check_rows_together
+from medpause.cases.models import Kind
+from medpause.common.dates import today
+from medpause.common.errors import DomainError, Forbidden, Refused
+
+logger = logging.getLogger("medpause.batches")
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def max_bytes() -> int:
+    return int(_setting("MEDPAUSE_BATCH_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def max_rows() -> int:
+    return int(_setting("MEDPAUSE_BATCH_MAX_ROWS", 200_000))
+
+
+def max_attempts() -> int:
+    return int(_setting("MEDPAUSE_BATCH_MAX_ATTEMPTS", 5))
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=int(_setting("MEDPAUSE_BATCH_STALE_SECONDS", 600)))
+
+
+def _unsupported(key: str = "unsupported_file_type") -> DomainError:
+    return DomainError("unsupported_file_type", MESSAGES[key], status=415)
+
+
+def batch_create(*, actor, kind: str, upload, filename: str = "") -> Batch:
+    """Store the uploaded file and queue the batch. Only what can be told at once is refused
+    here (role, kind, empty, too large, not a CSV or XLSX file); everything else is reported
+    on the batch, row by row."""
+    if getattr(actor, "role", None) != "unit_agent" or not actor.unit_id:
+        raise Forbidden("forbidden", _("Only a unit's agent can upload a batch file."))
+    if kind not in Kind.values:
+        raise Refused("invalid_kind", MESSAGES["invalid_kind"], details={"field": "kind"})
+    size = getattr(upload, "size", None) or 0
+    if size == 0:
+        raise Refused("empty_file", MESSAGES["empty_file"])
+    limit = max_bytes()
+    if size > limit:
+        raise DomainError(
+            "file_too_large", MESSAGES["file_too_large"] % {"mb": limit // (1024 * 1024)}, status=413,
+            details={"max_bytes": limit},
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    file_format = sniff_format(head)
+    if file_format == "xls":
+        raise _unsupported("unsupported_file_type.xls")
+    if file_format is None or (file_format == "xlsx" and not check_xlsx(upload)):
+        raise _unsupported()
+    digest = hashlib.sha256()
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 16), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        batch = Batch(
+            unit_id=actor.unit_id, created_by=actor, kind=kind, file_format=file_format,
+            original_name=(filename or getattr(upload, "name", "") or "")[-200:], size=size, sha256=digest.hexdigest(),
+        )
+        # Stored under a random name: nothing personal in paths. The file is kept: it is the
+        # unit's removal list the applications point at (docs/adr/0005-batch-documents.md).
+        batch.file.save(f"{uuid.uuid4().hex}.{file_format}", File(upload), save=False)
+        batch.save()
+        audit_record(
+            actor=actor, action="batch.upload", target=batch,
+            data={"kind": kind, "format": file_format, "size": size, "sha256": batch.sha256},
+        )
+        transaction.on_commit(lambda: start(batch.pk))
+    return batch
+
+
+def start(batch_id: int) -> None:
+    """Run the batch outside the request: a background thread (default), inline (tests), or
+    not at all ("off": `medpause batches run` from cron or a systemd timer picks it up)."""
+    mode = _setting("MEDPAUSE_BATCH_RUNNER", "thread")
+    if mode == "inline":
+        batch_run(batch_id=batch_id)
+    elif mode == "thread":
+        import threading
+
+        threading.Thread(target=_run_in_thread, args=(batch_id,), name=f"batch-{batch_id}", daemon=True).start()
+
+
+def _run_in_thread(batch_id: int) -> None:
+    from django.db import connection
+
+    try:
+        batch_run(batch_id=batch_id)
+    except Exception:  # noqa: BLE001 - a thread has no one to raise to; the command will retry
+        logger.exception("batch %s stopped with an error; `medpause batches run` will retry it", batch_id)
+    finally:
+        connection.close()
+
+
+def _claim(batch_id: int, *, stale: dt.timedelta) -> str | None:
+    """Take the batch for this worker, unless another live worker has it."""
+    token = secrets.token_hex(8)
+    now = timezone.now()
+    taken = Batch.objects.filter(pk=batch_id, status=BatchStatus.VALIDATING).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale)
+    ).update(claimed_at=now, claim_token=token)
+    return token if taken else None
+
+
+def _release(batch_id: int, token: str) -> None:
+    Batch.objects.filter(pk=batch_id, claim_token=token).update(claimed_at=None, claim_token="")
+
+
+def unfinished(*, stale: dt.timedelta | None = None) -> list[int]:
+    """Batches nobody is working on: never started, or their worker stopped answering."""
+    stale = stale if stale is not None else stale_after()
+    now = timezone.now()
+    return list(
+        Batch.objects.filter(status=BatchStatus.VALIDATING)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale))
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+    )
+
+
+def batch_run(*, batch_id: int, stale: dt.timedelta | None = None, crash_after: int | None = None) -> Batch | None:
+    """Run one batch to its end. Safe to call twice (a second worker finds it claimed or
+    finished); after a crash, the rerun validates again and applies once."""
+    token = _claim(batch_id, stale=stale if stale is not None else stale_after())
+    if token is None:
+        return None
+    try:
+        Batch.objects.filter(pk=batch_id).update(attempts=F("attempts") + 1)
+        batch = Batch.objects.get(pk=batch_id)
+        if batch.attempts > max_attempts():  # it failed every time: stop retrying, say so
+            Batch.objects.filter(pk=batch_id).update(file_error_code="internal_error", file_error_key="internal_error")
+            return _finish_failed(batch)
+        if not _validate(batch):
+            return _finish_failed(batch)
+        try:
+            return apply_batch(batch.pk, crash_after=crash_after)
+        except Rejudged as exc:
+            _record_rejudged(batch, exc)
+            return _finish_failed(batch)
+    except BaseException:
+        _release(batch_id, token)  # so that the command takes it up again at once
+        raise
+
+
+def _validate(batch: Batch) -> bool:
+    """Stage and judge every row; True if all are valid."""
+    BatchRow.objects.filter(batch=batch).delete()  # a rerun starts the stage again
+    Batch.objects.filter(pk=batch.pk).update(
+        stage=Stage.VALIDATING, rows_total=0, rows_validated=0, rows_ok=0, rows_failed=0, file_error_code="",
+        file_error_key="", file_error_params={}, file_error_row=None,
+    )
+    policies = Policies(today())
+    validated = 0
+    try:
+        with batch.file.open("rb") as fh, open_rows(fh, batch.file_format, max_rows=max_rows()) as rows:
+            chunk = []
+            for row in rows:
+                chunk.append(parse_row(row, batch.kind))
+                if len(chunk) >= CHUNK:
+                    validated += len(chunk)
+                    write_chunk(batch, stage_chunk(batch, chunk, policies), validated)
+                    chunk = []
+            if chunk:
+                validated += len(chunk)
+                write_chunk(batch, stage_chunk(batch, chunk, policies), validated)
+    except FileError as exc:
+        BatchRow.objects.filter(batch=batch).delete()
+        Batch.objects.filter(pk=batch.pk).update(
+            file_error_code=exc.code, file_error_key=exc.key, file_error_params=exc.params,
+            file_error_row=exc.row, rows_total=0, rows_validated=0,
+        )
+        return False
+    _check_rows_together(batch)
+    failed = BatchRow.objects.filter(batch=batch).exclude(code="").count()
+    Batch.objects.filter(pk=batch.pk).update(
+        rows_total=validated, rows_validated=validated, rows_ok=validated - failed, rows_failed=failed,
+        validated_at=timezone.now(), stage=Stage.APPLYING if not failed else Stage.VALIDATING,
+    )
+    return failed == 0
+
+
+def _record_rejudged(batch: Batch, exc: Rejudged) -> None:
+    with transaction.atomic():
+        objs = [BatchRow(pk=pk, code=e.code, message_key=e.key, params=e.params) for pk, e in exc.failures]
+        BatchRow.objects.bulk_update(objs, ["code", "message_key", "params"], batch_size=500)
+        failed = BatchRow.objects.filter(batch=batch).exclude(code="").count()
+        total = BatchRow.objects.filter(batch=batch).count()
+        Batch.objects.filter(pk=batch.pk).update(rows_ok=total - failed, rows_failed=failed)
+
+
+def _finish_failed(batch: Batch) -> Batch:
+    with transaction.atomic():
+        Batch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, stage=Stage.FINISHED, finished_at=timezone.now(), claimed_at=None,
+            claim_token="",
+        )
+        batch.refresh_from_db()
+        audit_record(
+            actor=batch.created_by, action="batch.fail", target=batch,
+            data={"rows_failed": batch.rows_failed, "file_error": batch.file_error_code},
+        )
+    return batch
