@@ -176,8 +176,11 @@ def application_create(
                 "reason_not_allowed_for_applicant",
                 _("In this region this reason cannot be filed by this applicant."),
             )
+    reference = _reference(kind)
+    while Application.objects.filter(reference=reference).exists():  # 32^6 a day: rare, but never a 500
+        reference = _reference(kind)
     application = Application.objects.create(
-        reference=_reference(kind),
+        reference=reference,
         kind=kind,
         person=person,
         region=person.region,
