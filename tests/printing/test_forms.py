@@ -79,7 +79,7 @@ def test_blank_form_without_a_reason_offers_every_reason_with_its_documents(read
         reasons = reasons_for(region_code="310000", kind="stop")
     assert "请勾选一项原因" in pdf
     for reason in reasons:
-        assert reason.name in pdf
+        assert reason.name_zh in pdf
     assert "入伍通知书" in pdf and "宣告失踪判决书" in pdf  # documents of different reasons
     assert pdf.pages <= 8
 

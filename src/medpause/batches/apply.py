@@ -135,7 +135,7 @@ def apply_batch(batch_id: int, *, crash_after: int | None = None) -> Batch:
     """Apply a validated batch in one transaction. `crash_after` exists for tests only: it raises
     after that many rows were written, as a killed process would stop."""
     with transaction.atomic():
-        batch = Batch.objects.select_for_update().select_related("created_by").get(pk=batch_id)
+        batch = Batch.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=batch_id)
         if batch.status != BatchStatus.VALIDATING:
             return batch  # finished by another worker meanwhile
         agent = batch.created_by

@@ -84,7 +84,7 @@ class Document(models.Model):
     kind = models.CharField(_("kind"), max_length=48)
     file = models.FileField(upload_to="documents/%Y/%m/")
     original_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=32)
+    content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")

@@ -22,7 +22,7 @@ from medpause.notices.services import notify_application
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("person", "region", "policy_version").get(
+    return Application.objects.select_for_update(of=("self",)).select_related("person", "region", "policy_version").get(
         pk=application.pk
     )
 

@@ -24,7 +24,7 @@ def application_update(
     reason: str | None = None, note: str | None = None, dates: bool = False,
 ) -> Application:
     """Change a draft. `dates=True` means start_date/end_date (and reason) are given and checked."""
-    app = Application.objects.select_for_update().select_related("person", "suspension").get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).select_related("person", "suspension").get(pk=application.pk)
     if not is_applicant(actor=actor, application=app):
         raise Forbidden("forbidden", _("Only the applicant can do this."))
     if app.status != Status.DRAFT:
