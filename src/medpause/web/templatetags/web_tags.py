@@ -57,6 +57,14 @@ def _separator() -> str:
     return "、" if (get_language() or "zh-hans").startswith("zh") else ", "
 
 
+def sentence_join(sentences) -> str:
+    """Join whole sentences: Chinese runs them together after their 。, English puts a space."""
+    from django.utils.translation import get_language
+
+    glue = "" if (get_language() or "zh-hans").startswith("zh") else " "
+    return glue.join(str(s) for s in sentences)
+
+
 @register.simple_tag
 def list_sep():
     """The separator between items of a list in the active language: 、 in Chinese."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from medpause.common.errors import DomainError, NotFound
 from medpause.policy.selectors import policy_in_force, reasons_for, region_get, requirements_for
 from medpause.web.forms import GuideReasonForm, GuideStartForm
-from medpause.web.templatetags.web_tags import listjoin
+from medpause.web.templatetags.web_tags import listjoin, sentence_join
 from medpause.web.views.common import pdf_response
 
 FILER_NAMES = {
@@ -111,7 +111,7 @@ def _reason_hints(applicant_type: str, kind: str, reasons) -> dict:
             parts.append(gettext("Contributions stop and retiree benefits go on."))
         if kind == "stop" and reason.max_duration_months:
             parts.append(gettext("At most %(months)d months.") % {"months": reason.max_duration_months})
-        hints[reason.code] = " ".join(parts)
+        hints[reason.code] = sentence_join(parts)
     return hints
 
 

@@ -32,6 +32,7 @@ from medpause.common.dates import add_months, today
 from medpause.common.errors import DomainError
 from medpause.policy.selectors import consequences_for, policy_in_force
 from medpause.web.forms import AcknowledgeForm, NoteForm, ReasonForm, ResumeDateForm, StopDatesForm
+from medpause.web.templatetags.web_tags import sentence_join
 from medpause.web.views.common import add_domain_error, error_field
 
 STEPS = {
@@ -125,7 +126,7 @@ def reason_hint(reason) -> str:
         parts.append(gettext("Decided on the spot."))
     else:
         parts.append(gettext("Reviewed within %(days)d working days.") % {"days": reason.review_days})
-    return " ".join(parts)
+    return sentence_join(parts)
 
 
 def suspension_to_resume(scope):
