@@ -96,7 +96,8 @@ def waiting_sentence(*, policy: Policy, category: str) -> str:
 def consequences_for(*, policy: Policy, reason: Reason, category: str | None = None) -> list[str]:
     items = list(reason.consequences) + list(policy.general_consequences)
     if reason.resumable and reason.waiting_period:
-        categories = [category] if category else ["employee", "flexible"]
+        categories = [category] if category else list(reason.categories)
+        category = category or (categories[0] if len(categories) == 1 else None)
         for cat in categories:
             sentence = waiting_sentence(policy=policy, category=cat)
             if not category:
