@@ -115,7 +115,9 @@ def test_openapi_describes_every_contract_endpoint_with_the_error_shape(anon):
         assert method in paths.get(path, {}), (method, path)
         responses = paths[path][method]["responses"]
         for status, answer in responses.items():
-            if int(status) >= 400:
+            if int(status) == 414:  # the HTTP server's own refusal of an over-long request line
+                assert answer["content"].keys() == {"text/html"}
+            elif int(status) >= 400:
                 assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
     assert paths["/api/v1/forms/{kind}.pdf"]["get"]["responses"]["200"]["content"].keys() == {"application/pdf"}
     assert "404" in paths["/api/v1/persons/{person_id}"]["get"]["responses"]

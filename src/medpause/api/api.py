@@ -66,6 +66,13 @@ class MedpauseAPI(NinjaAPI):
                 for status, description in needed:
                     if status not in responses and str(status) not in responses:
                         responses[status] = {"description": description, "content": error}
+                if operation.get("parameters"):
+                    # A request line longer than the HTTP server accepts (gunicorn: 8 KiB) is
+                    # refused by the server itself, before the API, with its own HTML page.
+                    responses.setdefault(414, {
+                        "description": "URI Too Long (answered by the HTTP server)",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    })
         return schema
 
     def get_openapi_operation_id(self, operation) -> str:

@@ -19,5 +19,6 @@ class Command(BaseCommand):
         argv = [
             sys.executable, "-m", "gunicorn", "medpause.config.wsgi:application",
             "--bind", bind, "--workers", str(workers), "--access-logfile", "-", "--timeout", "120",
+            "--limit-request-line", "8190",
         ]
         os.execv(sys.executable, argv)
