@@ -9,11 +9,13 @@ from django.apps import apps
 from django.core.management import call_command
 
 from medpause.accounts.models import User
+from medpause.accounts.permissions import applications_visible_to
 from medpause.accounts.services import token_login
 from medpause.audit.models import AuditHead
 from medpause.audit.services import audit_verify
 from medpause.cases.models import Application, Document, Suspension
-from medpause.cases.selectors import applications_visible_to, current_suspension, review_queue
+from medpause.cases.selectors import current_suspension
+from medpause.cases.selectors.queue import review_queue
 from medpause.cases.services import application_create
 from medpause.cases.states import OPEN_STATUSES, Status
 from medpause.common.dates import add_months, today

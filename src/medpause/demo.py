@@ -15,7 +15,7 @@ from io import BytesIO
 from django.db import transaction
 from stdnum.cn import ric, uscc
 
-from medpause.accounts.models import User
+from medpause.accounts.models import Role, User
 from medpause.accounts.services import user_create
 from medpause.cases.models import Application
 from medpause.cases.selectors import application_policy, required_groups_of
@@ -42,22 +42,22 @@ CONTRIBUTION_MONTHS = 12
 @dataclass(frozen=True)
 class Login:
     username: str
-    role: str
+    role: Role
     sees: str
 
 
 LOGINS: list[Login] = [
-    Login("admin", "admin", "everything: all regions, users, the audit trail (Django admin at /admin/)"),
-    Login("officer.beijing", "officer", "Beijing (110000) review queue: submitted, in review, more documents asked"),
-    Login("officer.shanghai", "officer", "Shanghai (310000): li.na's approved pause, a counter application to review"),
-    Login("officer.wuhan", "officer", "Wuhan (420100): a stop and resume with a 3-month waiting period, one to review"),
-    Login("officer.chengdu", "officer", "Chengdu (510100): a unit's resignation stop decided on the spot, one to review"),
-    Login("unit.beijing", "unit_agent", "北京华信科技有限公司: 10 employees, applications in every state"),
-    Login("unit.chengdu", "unit_agent", "成都天府餐饮管理有限公司: 3 employees, an on-the-spot stop, one pending"),
-    Login("zhang.wei", "individual", "张伟, Beijing employee: card active, no open application (can stop)"),
-    Login("li.na", "individual", "李娜, Shanghai flexible worker: card suspended by an approved pause (can resume)"),
-    Login("wang.fang", "individual", "王芳, Wuhan flexible worker: card active, no application"),
-    Login("hospital", "institution", "北京华康医院: settlements accepted and refused (suspended, terminated card)"),
+    Login("admin", Role.ADMIN, "everything: all regions, users, the audit trail (Django admin at /admin/)"),
+    Login("officer.beijing", Role.OFFICER, "Beijing (110000) review queue: submitted, in review, more documents asked"),
+    Login("officer.shanghai", Role.OFFICER, "Shanghai (310000): li.na's approved pause, a counter application to review"),
+    Login("officer.wuhan", Role.OFFICER, "Wuhan (420100): a stop and resume with a 3-month waiting period, one to review"),
+    Login("officer.chengdu", Role.OFFICER, "Chengdu (510100): a unit's resignation stop decided on the spot, one to review"),
+    Login("unit.beijing", Role.UNIT_AGENT, "北京华信科技有限公司: 10 employees, applications in every state"),
+    Login("unit.chengdu", Role.UNIT_AGENT, "成都天府餐饮管理有限公司: 3 employees, an on-the-spot stop, one pending"),
+    Login("zhang.wei", Role.INDIVIDUAL, "张伟, Beijing employee: card active, no open application (can stop)"),
+    Login("li.na", Role.INDIVIDUAL, "李娜, Shanghai flexible worker: card suspended by an approved pause (can resume)"),
+    Login("wang.fang", Role.INDIVIDUAL, "王芳, Wuhan flexible worker: card active, no application"),
+    Login("hospital", Role.INSTITUTION, "北京华康医院: settlements accepted and refused (suspended, terminated card)"),
 ]
 
 BEIJING_UNIT = "北京华信科技有限公司"
@@ -205,7 +205,7 @@ class _Builder:
         self._doc_count = 0
 
     # users
-    def user(self, username: str, role: str, **binding) -> User:
+    def user(self, username: str, role: Role, **binding) -> User:
         existing = User.objects.filter(username=username).first()
         if existing is not None:  # made by hand before the demo: left as it is
             self.users[username] = existing
@@ -215,12 +215,12 @@ class _Builder:
         return user
 
     def staff(self):
-        self.user("admin", "admin")
+        self.user("admin", Role.ADMIN)
         for username, code in [
             ("officer.beijing", "110000"), ("officer.shanghai", "310000"),
             ("officer.wuhan", "420100"), ("officer.chengdu", "510100"),
         ]:
-            self.user(username, "officer", region=Region.objects.get(code=code))
+            self.user(username, Role.OFFICER, region=Region.objects.get(code=code))
 
     def officer_of(self, region_code: str) -> User:
         return {
@@ -256,11 +256,11 @@ class _Builder:
                     continue
 
     def logins(self):
-        self.user("unit.beijing", "unit_agent", unit=self.units["beijing"])
-        self.user("unit.chengdu", "unit_agent", unit=self.units["chengdu"])
+        self.user("unit.beijing", Role.UNIT_AGENT, unit=self.units["beijing"])
+        self.user("unit.chengdu", Role.UNIT_AGENT, unit=self.units["chengdu"])
         for key in ("zhang.wei", "li.na", "wang.fang"):
-            self.user(key, "individual", person=self.persons[key])
-        self.user("hospital", "institution", institution_name=HOSPITAL)
+            self.user(key, Role.INDIVIDUAL, person=self.persons[key])
+        self.user("hospital", Role.INSTITUTION, institution_name=HOSPITAL)
 
     # applications
     def documents(self, actor, app: Application, groups: list[str] | None = None):

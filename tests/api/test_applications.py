@@ -212,7 +212,8 @@ def test_request_supplement_of_unknown_group_is_422(world):
 @pytest.mark.parametrize("action, body", [("approve", {}), ("reject", {"reason": "no"}),
                                           ("request-supplement", {"reason": "x", "documents": ["identity"]})])
 def test_review_of_a_draft_is_409_invalid_transition(world, action, body):
-    app = draft_application(world.users["individual_sh"], world.sh_flex, "flexible_pause",
+    # a counter draft: the bureau's own, so its officers see it (an applicant's draft is not found)
+    app = draft_application(world.users["officer_sh"], world.sh_flex, "flexible_pause",
                             end=today() + dt.timedelta(days=30))
     r = world.api["officer_sh"].post(f"/applications/{app.pk}/{action}", body)
     assert r.status_code == 409
@@ -297,6 +298,8 @@ def test_download_an_attached_document_is_audited(world):
                             end=today() + dt.timedelta(days=30))
     uploaded = world.api["individual_sh"].upload(f"/applications/{app.pk}/documents", "passport", pdf_bytes())
     doc_id = uploaded.json()["id"]
+    assert world.api["officer_sh"].get(f"/applications/{app.pk}/documents/{doc_id}").status_code == 404  # a draft
+    assert world.api["individual_sh"].post(f"/applications/{app.pk}/submit").status_code == 200
     r = world.api["officer_sh"].get(f"/applications/{app.pk}/documents/{doc_id}")
     assert r.status_code == 200
     assert r["Content-Type"] == "application/pdf"

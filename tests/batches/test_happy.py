@@ -7,7 +7,7 @@ import pytest
 
 from medpause.audit.services import audit_verify
 from medpause.cases.models import Application, Suspension
-from medpause.cases.selectors import review_queue
+from medpause.cases.selectors.queue import review_queue
 from medpause.coverage.selectors import card_status_on
 from tests.batches.conftest import csv_bytes, xlsx_bytes
 from tests.factories import make_user

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
+from medpause.accounts.permissions import applications_visible_to
 from medpause.cases.models import Application
 from medpause.cases.selectors import (
     application_get,
-    applications_visible_to,
     missing_documents,
     required_groups_of,
 )

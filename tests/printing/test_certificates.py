@@ -29,14 +29,20 @@ def past_months(n: int) -> list[dt.date]:
 
 
 @pytest.fixture
+def viewer(db):
+    """Who asks for the certificate: an administrator, who sees every person."""
+    return make_user("admin")
+
+
+@pytest.fixture
 def employee():
     unit = make_unit("110000", name="北京示例科技有限公司")
     return make_person("110000", category="employee", unit=unit, name="王小明", issued_on=dt.date(2024, 3, 1))
 
 
-def test_participation_certificate_in_chinese(read_pdf, employee):
+def test_participation_certificate_in_chinese(read_pdf, employee, viewer):
     with translation.override("zh-hans"):
-        pdf = read_pdf(certificate_pdf(person=employee, kind="participation"))
+        pdf = read_pdf(certificate_pdf(person=employee, kind="participation", viewer=viewer))
     assert pdf.pages == 1
     for phrase in ["北京市医疗保障局", "基本医疗保险参保证明", "王小明", employee.id_number, employee.card.number,
                    "北京市", "职工（单位和个人共同缴费）", "北京示例科技有限公司", "2024-03-01",
@@ -46,11 +52,11 @@ def test_participation_certificate_in_chinese(read_pdf, employee):
     assert len(code_of(pdf)) == 16
 
 
-def test_participation_certificate_in_english_carries_the_same_verification_code(read_pdf, employee):
+def test_participation_certificate_in_english_carries_the_same_verification_code(read_pdf, employee, viewer):
     with translation.override("zh-hans"):
-        zh = read_pdf(certificate_pdf(person=employee, kind="participation"))
+        zh = read_pdf(certificate_pdf(person=employee, kind="participation", viewer=viewer))
     with translation.override("en"):
-        en = read_pdf(certificate_pdf(person=employee, kind="participation"))
+        en = read_pdf(certificate_pdf(person=employee, kind="participation", viewer=viewer))
     for phrase in ["Beijing Healthcare Security Administration",
                    "Certificate of participation in basic medical insurance", "王小明", employee.id_number,
                    "Employee (unit and employee share the premium)", "Active: benefits available",
@@ -60,12 +66,12 @@ def test_participation_certificate_in_english_carries_the_same_verification_code
     assert code_of(zh) == code_of(en)
 
 
-def test_participation_certificate_shows_a_stop_and_the_suspended_card(read_pdf):
+def test_participation_certificate_shows_a_stop_and_the_suspended_card(read_pdf, viewer):
     person = make_person("310000", category="flexible", name="王小明")
     me = make_user("individual", person=person)
     officer = make_user("officer", region="310000")
     with translation.override("zh-hans"):
-        before = read_pdf(certificate_pdf(person=person, kind="participation"))
+        before = read_pdf(certificate_pdf(person=person, kind="participation", viewer=viewer))
     start = today()
     app = application_create(actor=me, kind="stop", person=person, reason="flexible_pause", start_date=start,
                              end_date=start + dt.timedelta(days=30))
@@ -73,7 +79,7 @@ def test_participation_certificate_shows_a_stop_and_the_suspended_card(read_pdf)
     application_submit(actor=me, application=app)
     application_approve(actor=officer, application=app)
     with translation.override("zh-hans"):
-        after = read_pdf(certificate_pdf(person=person, kind="participation"))
+        after = read_pdf(certificate_pdf(person=person, kind="participation", viewer=viewer))
     for phrase in ["灵活就业人员（个人缴费）", "暂停参保（停保）", "停保记录", start.isoformat(), "灵活就业人员暂停缴费",
                    "暂停参保"]:
         assert phrase in after, phrase
@@ -81,10 +87,10 @@ def test_participation_certificate_shows_a_stop_and_the_suspended_card(read_pdf)
     assert code_of(before) != code_of(after)  # the code seals the content
 
 
-def test_payment_certificate_of_an_employee_lists_both_shares_and_totals(read_pdf, employee):
+def test_payment_certificate_of_an_employee_lists_both_shares_and_totals(read_pdf, employee, viewer):
     rows = [contribution_record(person=employee, month=m) for m in past_months(3)]
     with translation.override("zh-hans"):
-        pdf = read_pdf(certificate_pdf(person=employee, kind="payment"))
+        pdf = read_pdf(certificate_pdf(person=employee, kind="payment", viewer=viewer))
     assert pdf.pages == 1
     for phrase in ["基本医疗保险缴费证明", "王小明", employee.id_number, "单位缴纳（元）", "个人缴纳（元）",
                    "合计：3 个月", "第二十三条", "用人单位和职工共同缴纳", "北京示例科技有限公司"]:
@@ -102,12 +108,12 @@ def test_payment_certificate_of_an_employee_lists_both_shares_and_totals(read_pd
     assert len(code_of(pdf)) == 16
 
 
-def test_payment_certificate_of_a_flexible_worker_in_english_says_they_pay_alone(read_pdf):
+def test_payment_certificate_of_a_flexible_worker_in_english_says_they_pay_alone(read_pdf, viewer):
     person = make_person("310000", category="flexible", name="王小明", contribution_base="9000.00")
     rows = [contribution_record(person=person, month=m) for m in past_months(2)]
     assert all(r.employer_amount == 0 for r in rows)
     with translation.override("en"):
-        pdf = read_pdf(certificate_pdf(person=person, kind="payment"))
+        pdf = read_pdf(certificate_pdf(person=person, kind="payment", viewer=viewer))
     for phrase in ["Shanghai Healthcare Security Administration", "Certificate of basic medical insurance payments",
                    "王小明", "Person's share, paid alone (yuan)", "Total: 2 months",
                    "As a flexible worker this person pays the whole premium alone",
@@ -119,24 +125,24 @@ def test_payment_certificate_of_a_flexible_worker_in_english_says_they_pay_alone
     assert "缴费证明" not in pdf
 
 
-def test_a_new_contribution_changes_the_verification_code(read_pdf, employee):
+def test_a_new_contribution_changes_the_verification_code(read_pdf, employee, viewer):
     months = past_months(2)
     contribution_record(person=employee, month=months[0])
-    first = code_of(read_pdf(certificate_pdf(person=employee, kind="payment")))
-    again = code_of(read_pdf(certificate_pdf(person=employee, kind="payment")))
+    first = code_of(read_pdf(certificate_pdf(person=employee, kind="payment", viewer=viewer)))
+    again = code_of(read_pdf(certificate_pdf(person=employee, kind="payment", viewer=viewer)))
     contribution_record(person=employee, month=months[1])
-    second = code_of(read_pdf(certificate_pdf(person=employee, kind="payment")))
+    second = code_of(read_pdf(certificate_pdf(person=employee, kind="payment", viewer=viewer)))
     assert first == again
     assert first != second
 
 
-def test_payment_certificate_without_contributions_says_so(read_pdf, employee):
+def test_payment_certificate_without_contributions_says_so(read_pdf, employee, viewer):
     with translation.override("zh-hans"):
-        pdf = read_pdf(certificate_pdf(person=employee, kind="payment"))
+        pdf = read_pdf(certificate_pdf(person=employee, kind="payment", viewer=viewer))
     assert "无缴费记录" in pdf
 
 
-def test_unknown_certificate_kind_is_not_found(employee):
+def test_unknown_certificate_kind_is_not_found(employee, viewer):
     with pytest.raises(NotFound) as exc:
-        certificate_pdf(person=employee, kind="residence")
+        certificate_pdf(person=employee, kind="residence", viewer=viewer)
     assert exc.value.code == "unknown_certificate"

@@ -161,7 +161,7 @@ def test_filled_form_in_chinese_carries_the_case_for_the_bureau(read_pdf, flexib
     app, document = flexible_stop
     person = app.person
     with translation.override("zh-hans"):
-        pdf = read_pdf(application_form_pdf(application=app))
+        pdf = read_pdf(application_form_pdf(application=app, viewer=make_user("officer", region="310000")))
     assert 1 <= pdf.pages <= 4
     assert pdf.count(app.reference) >= 2  # printed large, and under its barcode
     for phrase in ["上海市医疗保障局", "基本医疗保险停保申请表", "王小明", person.card.number, "灵活就业人员暂停缴费",
@@ -179,7 +179,7 @@ def test_filled_form_in_chinese_carries_the_case_for_the_bureau(read_pdf, flexib
 def test_filled_form_in_english(read_pdf, flexible_stop):
     app, document = flexible_stop
     with translation.override("en"):
-        pdf = read_pdf(application_form_pdf(application=app))
+        pdf = read_pdf(application_form_pdf(application=app, viewer=app.created_by))
     for phrase in [app.reference, "Shanghai Healthcare Security Administration", "王小明", "Flexible worker pauses paying",
                    "Status: More documents requested", "Judged by policy version 310000@2025.1", "Resident ID card",
                    document.sha256[:12], "Still missing", "Identity document", "More documents asked for",
@@ -196,11 +196,30 @@ def test_filled_form_of_a_unit_shows_the_unit_and_every_document_attached(read_p
     for kind in ("removal_form", "resignation_certificate", "id_card", "legal_rep_id_card"):
         document_add(actor=agent, application=app, kind=kind, data=pdf_bytes(kind), filename=f"{kind}.pdf")
     with translation.override("zh-hans"):
-        pdf = read_pdf(application_form_pdf(application=app))
+        pdf = read_pdf(application_form_pdf(application=app, viewer=agent))
     for phrase in ["北京示例科技有限公司", unit.uscc, "李法人", "减员表（加盖单位公章）", "已提交：离职证明",
                    "无：所需材料均已提交。", "草稿", "尚无办理记录"]:
         assert phrase in pdf, phrase
     assert "缺少" not in pdf
+
+
+def test_filled_form_lists_the_documents_its_reader_may_see(read_pdf):
+    """The employee reads the unit's application about them, but not its legal representative's ID."""
+    unit = make_unit("110000", name="北京示例科技有限公司")
+    person = make_person("110000", category="employee", unit=unit, name="王小明")
+    agent = make_user("unit_agent", unit=unit)
+    app = application_create(actor=agent, kind="stop", person=person, reason="resignation", start_date=today())
+    for kind in ("removal_form", "resignation_certificate", "id_card", "legal_rep_id_card"):
+        document_add(actor=agent, application=app, kind=kind, data=pdf_bytes(kind), filename=f"{kind}.pdf")
+    app = application_submit(actor=agent, application=app)
+    rep = app.documents.get(kind="legal_rep_id_card")
+    employee = make_user("individual", person=person)
+    with translation.override("en"):
+        units = read_pdf(application_form_pdf(application=app, viewer=agent))
+        own = read_pdf(application_form_pdf(application=app, viewer=employee))
+    assert rep.sha256[:12] in units and rep.sha256[:12] not in own
+    other = app.documents.get(kind="id_card")
+    assert other.sha256[:12] in units and other.sha256[:12] in own
 
 
 def test_filled_resume_form_names_the_stop_it_ends(read_pdf):
@@ -218,8 +237,8 @@ def test_filled_resume_form_names_the_stop_it_ends(read_pdf):
     resume = application_create(actor=me, kind="resume", person=person, suspension_id=suspension.pk,
                                 start_date=start + dt.timedelta(days=10))
     with translation.override("zh-hans"):
-        pdf = read_pdf(application_form_pdf(application=resume))
-        stop_pdf = read_pdf(application_form_pdf(application=stop))
+        pdf = read_pdf(application_form_pdf(application=resume, viewer=me))
+        stop_pdf = read_pdf(application_form_pdf(application=stop, viewer=me))
     for phrase in ["基本医疗保险恢复参保申请表", resume.reference, stop.reference, start.isoformat(),
                    (start + dt.timedelta(days=10)).isoformat(), (start + dt.timedelta(days=60)).isoformat(),
                    "灵活就业人员暂停缴费", "草稿"]:

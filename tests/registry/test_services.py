@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from medpause.accounts.permissions import persons_visible_to, units_visible_to
 from medpause.audit.models import AuditEvent
 from medpause.common.dates import add_months, month_start, today
 from medpause.common.errors import Conflict, NotFound, Refused
@@ -13,9 +14,7 @@ from medpause.registry.selectors import (
     contributions_of,
     person_by_id_number,
     person_get,
-    persons_visible_to,
     unit_get,
-    units_visible_to,
 )
 from medpause.registry.services import (
     contribution_record,

@@ -11,6 +11,15 @@ class Role(models.TextChoices):
     INSTITUTION = "institution", _("Medical institution")
 
 
+class ApplicantType(models.TextChoices):
+    """The capacity in which an application is filed: by the insured person for themself, by
+    their unit (its agent), or by an officer at the bureau's counter."""
+
+    INDIVIDUAL = "individual", _("Individual")
+    UNIT = "unit", _("Unit")
+    OFFICER = "officer", _("Officer at the counter")
+
+
 class MedpauseUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMIN)

@@ -1,17 +1,12 @@
-"""Bearer tokens (accounts.services) and the role gate of each endpoint."""
+"""Bearer tokens (accounts.services). The role gate of each endpoint is
+medpause.accounts.permissions.require_role, called with `request.auth`."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 
 from medpause.accounts.services import token_authenticate
-from medpause.common.errors import Forbidden
-
-ADMIN, OFFICER, INDIVIDUAL, UNIT_AGENT, INSTITUTION = "admin", "officer", "individual", "unit_agent", "institution"
-ALL_ROLES = (ADMIN, OFFICER, INDIVIDUAL, UNIT_AGENT, INSTITUTION)
-APPLICANT_ROLES = (ADMIN, OFFICER, INDIVIDUAL, UNIT_AGENT)
 
 
 class BearerAuth(HttpBearer):
@@ -29,10 +24,3 @@ class BearerAuth(HttpBearer):
 
 bearer = BearerAuth()
 
-
-def require_role(request: HttpRequest, *roles: str):
-    """The signed-in user, if their role may use this endpoint at all; else 403 forbidden."""
-    user = request.auth
-    if getattr(user, "role", None) not in roles:
-        raise Forbidden("forbidden", _("Your role may not do this."))
-    return user

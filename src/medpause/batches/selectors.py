@@ -7,38 +7,21 @@ import csv
 import io
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import batches_visible_to, get_visible, require_role
 from medpause.batches.messages import render
 from medpause.batches.models import Batch, BatchRow, BatchStatus
 from medpause.cases.models import Application
-from medpause.common.errors import Forbidden, NotFound
 
 ERRORS_SHOWN = 1000
 
 
-def require_unit_agent(user) -> None:
-    if getattr(user, "role", None) != "unit_agent" or not getattr(user, "unit_id", None):
-        raise Forbidden("forbidden", _("Only a unit's agent can use batch files."))
-
-
-def batches_visible_to(user) -> QuerySet[Batch]:
-    if getattr(user, "role", None) == "unit_agent" and getattr(user, "unit_id", None):
-        return Batch.objects.filter(unit_id=user.unit_id)
-    return Batch.objects.none()
-
-
 def batch_get(*, user, batch_id) -> Batch:
-    require_unit_agent(user)
-    try:
-        batch = batches_visible_to(user).filter(pk=int(batch_id)).first()
-    except (TypeError, ValueError):
-        batch = None
-    if batch is None:
-        raise NotFound("not_found", _("No such batch."))
-    return batch
+    require_role(user, Role.UNIT_AGENT, message=_("Only a unit's agent can use batch files."))
+    return get_visible(batches_visible_to(user), batch_id, _("No such batch."))
 
 
 def batch_errors(batch: Batch, *, limit: int = ERRORS_SHOWN) -> tuple[list[dict], bool]:

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import require_role
 from medpause.audit.services import audit_record
 from medpause.batches.apply import Rejudged, apply_batch
 from medpause.batches.messages import MESSAGES
@@ -26,7 +28,7 @@ from medpause.batches.validate import CHUNK, Policies, parse_row, stage_chunk, w
 from medpause.batches.validate import check_rows_together as _check_rows_together
 from medpause.cases.models import Kind
 from medpause.common.dates import today
-from medpause.common.errors import DomainError, Forbidden, Refused
+from medpause.common.errors import DomainError, Refused
 
 logger = logging.getLogger("medpause.batches")
 
@@ -59,8 +61,7 @@ def batch_create(*, actor, kind: str, upload, filename: str = "") -> Batch:
     """Store the uploaded file and queue the batch. Only what can be told at once is refused
     here (role, kind, empty, too large, not a CSV or XLSX file); everything else is reported
     on the batch, row by row."""
-    if getattr(actor, "role", None) != "unit_agent" or not actor.unit_id:
-        raise Forbidden("forbidden", _("Only a unit's agent can upload a batch file."))
+    require_role(actor, Role.UNIT_AGENT, message=_("Only a unit's agent can upload a batch file."))
     if kind not in Kind.values:
         raise Refused("invalid_kind", MESSAGES["invalid_kind"], details={"field": "kind"})
     size = getattr(upload, "size", None) or 0

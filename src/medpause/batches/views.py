@@ -3,24 +3,21 @@ with <meta http-equiv="refresh"> while the batch runs; no script), errors, repor
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import batches_visible_to, role_required
 from medpause.batches import blank
 from medpause.batches.models import BatchStatus
 from medpause.batches.selectors import (
     batch_errors,
     batch_get,
     batch_progress,
-    batches_visible_to,
     report_lines,
 )
 from medpause.batches.services import batch_create, max_bytes
@@ -31,15 +28,7 @@ REFRESH_SECONDS = 3
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def unit_agent(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.role != "unit_agent" or not request.user.unit_id:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+unit_agent = role_required(Role.UNIT_AGENT)
 
 
 class UploadForm(forms.Form):

@@ -1,18 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.models import ApplicantType
 from medpause.cases.states import Action, Status
 
 
 class Kind(models.TextChoices):
     STOP = "stop", _("Stop")
     RESUME = "resume", _("Resume")
-
-
-class ApplicantType(models.TextChoices):
-    INDIVIDUAL = "individual", _("Individual")
-    UNIT = "unit", _("Unit")
-    OFFICER = "officer", _("Officer at the counter")
 
 
 class Application(models.Model):

@@ -6,8 +6,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import require_role
 from medpause.audit.services import audit_record
-from medpause.common.errors import Forbidden, Refused
+from medpause.common.errors import Refused
 from medpause.coverage.models import Settlement
 from medpause.coverage.selectors import SUSPENDED, TERMINATED, UNKNOWN, WAITING, eligibility
 
@@ -42,8 +44,7 @@ def settlement_create(
 ) -> tuple[Settlement, bool]:
     """Settle an expense dated `date`, or refuse it with the card's status. Idempotent per
     (institution, reference): a repeat returns the first answer. Returns (settlement, created)."""
-    if getattr(institution, "role", None) != "institution":
-        raise Forbidden("forbidden", _("Only a medical institution can settle expenses."))
+    require_role(institution, Role.INSTITUTION, message=_("Only a medical institution can settle expenses."))
     reference = (institution_reference or "").strip()
     if not reference or len(reference) > 64:
         raise Refused(

@@ -125,9 +125,9 @@ def _issue_block(issued, code: str, bureau: str) -> list:
     return [KeepTogether([table, gap(3), note])]
 
 
-def _participation(person, card, region, policy, issued) -> tuple[list, dict]:
+def _participation(person, card, region, policy, issued, viewer) -> tuple[list, dict]:
     status = current_card_status(person=person)
-    suspensions = suspensions_of(person=person)
+    suspensions = suspensions_of(user=viewer, person=person)
     since = card.issued_on if card else None
     scheme = _("the basic medical insurance for employees")
     statement = _(
@@ -222,10 +222,10 @@ def _payment(person, card, region, policy, issued) -> tuple[list, dict]:
     return story, fields
 
 
-def certificate_pdf(*, person, kind: str) -> bytes:
+def certificate_pdf(*, person, kind: str, viewer) -> bytes:
     """A participation or payment certificate of `person`, issued today by the bureau of the
     person's region. Full name and ID number, as on an official certificate: the caller must have
-    checked that the viewer may see them."""
+    fetched the person through `viewer`'s scope."""
     if kind not in KINDS:
         raise NotFound("unknown_certificate", _("There is no such certificate."), details={"kind": kind})
     region = person.region
@@ -234,8 +234,10 @@ def certificate_pdf(*, person, kind: str) -> bytes:
     issued = today()
     bureau = labels.bureau_name(region)
     title = _title(kind)
-    builder = _payment if kind == "payment" else _participation
-    body, specific = builder(person, card, region, policy, issued)
+    if kind == "payment":
+        body, specific = _payment(person, card, region, policy, issued)
+    else:
+        body, specific = _participation(person, card, region, policy, issued, viewer)
     fields = {
         "kind": kind, "name": person.name, "id_number": person.id_number, "card": card.number if card else "",
         "region": region.code, "category": person.category, "issued_on": issued.isoformat(), **specific,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
+from medpause.accounts.models import ApplicantType, Role
 from medpause.printing.i18n import _
 
 STATUS = {
@@ -27,18 +28,18 @@ ACTION = {
 }
 
 ROLE = {
-    "admin": gettext_noop("Administrator"),
-    "officer": gettext_noop("Bureau officer"),
-    "individual": gettext_noop("Insured person"),
-    "unit_agent": gettext_noop("Unit agent"),
-    "institution": gettext_noop("Medical institution"),
+    Role.ADMIN: gettext_noop("Administrator"),
+    Role.OFFICER: gettext_noop("Bureau officer"),
+    Role.INDIVIDUAL: gettext_noop("Insured person"),
+    Role.UNIT_AGENT: gettext_noop("Unit agent"),
+    Role.INSTITUTION: gettext_noop("Medical institution"),
     "system": gettext_noop("System rule"),
 }
 
 APPLICANT = {
-    "individual": gettext_noop("Individual"),
-    "unit": gettext_noop("Unit (employer)"),
-    "officer": gettext_noop("Officer at the counter"),
+    ApplicantType.INDIVIDUAL: gettext_noop("Individual"),
+    ApplicantType.UNIT: gettext_noop("Unit (employer)"),
+    ApplicantType.OFFICER: gettext_noop("Officer at the counter"),
 }
 
 CATEGORY = {

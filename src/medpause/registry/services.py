@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from medpause.accounts.permissions import may_act_in_region
 from medpause.audit.services import audit_record
 from medpause.common.dates import month_start, today
 from medpause.common.errors import Conflict, Forbidden, Refused
@@ -73,7 +74,7 @@ def unit_register(
 
 def _check_region(actor, region: Region) -> None:
     """An officer registers only in their own region."""
-    if getattr(actor, "role", None) == "officer" and actor.region_id != region.pk:
+    if not may_act_in_region(actor, region):
         raise Forbidden("forbidden", _("An officer can register units and persons only in their own region."))
 
 

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.models import ApplicantType
+
 
 class SignInForm(AuthenticationForm):
     username = forms.CharField(label=_("User name"), max_length=150,
@@ -19,8 +21,8 @@ class SignInForm(AuthenticationForm):
 
 KIND_CHOICES = [("stop", _("Stop my insurance")), ("resume", _("Resume insurance after a stop"))]
 APPLICANT_CHOICES = [
-    ("individual", _("An insured person, for myself")),
-    ("unit", _("A unit (employer), for an employee")),
+    (ApplicantType.INDIVIDUAL, _("An insured person, for myself")),
+    (ApplicantType.UNIT, _("A unit (employer), for an employee")),
 ]
 # Regions that have their own policy file come first; then every province (national rules).
 FEATURED_REGIONS = ["110000", "310000", "420100", "510100", "450300"]

@@ -1,24 +1,25 @@
-"""The officer workbench, mounted at /officer/. Pages are addressed by row ids only: an ID
-number never appears in a URL (the person look-up is a POST form)."""
+"""The officer workbench, mounted at /officer/ under the namespace `officer`. Pages are
+addressed by row ids only: an ID number never appears in a URL (the person look-up is a POST
+form)."""
 
 from django.urls import path
 
 from medpause.cases.states import Action
-from medpause.web.views import officer
+from medpause.web.views.officer import application, person, queue, statistics
 
 app_name = "officer"
 urlpatterns = [
-    path("", officer.queue, name="queue"),
-    path("applications/<int:pk>/", officer.application, name="application"),
-    path("applications/<int:pk>/take/", officer.application_action, {"action": Action.TAKE}, name="take"),
-    path("applications/<int:pk>/approve/", officer.application_action, {"action": Action.APPROVE}, name="approve"),
-    path("applications/<int:pk>/reject/", officer.application_action, {"action": Action.REJECT}, name="reject"),
+    path("", queue.queue, name="queue"),
+    path("applications/<int:pk>/", application.application, name="application"),
+    path("applications/<int:pk>/take/", application.application_action, {"action": Action.TAKE}, name="take"),
+    path("applications/<int:pk>/approve/", application.application_action, {"action": Action.APPROVE}, name="approve"),
+    path("applications/<int:pk>/reject/", application.application_action, {"action": Action.REJECT}, name="reject"),
     path(
-        "applications/<int:pk>/request-supplement/", officer.application_action,
+        "applications/<int:pk>/request-supplement/", application.application_action,
         {"action": Action.REQUEST_SUPPLEMENT}, name="request_supplement",
     ),
-    path("applications/<int:pk>/documents/<int:document_pk>/", officer.document, name="document"),
-    path("persons/", officer.person_lookup, name="person_lookup"),
-    path("persons/<int:pk>/", officer.person, name="person"),
-    path("statistics/", officer.statistics, name="statistics"),
+    path("applications/<int:pk>/documents/<int:document_pk>/", application.document, name="document"),
+    path("persons/", person.person_lookup, name="person_lookup"),
+    path("persons/<int:pk>/", person.person, name="person"),
+    path("statistics/", statistics.statistics, name="statistics"),
 ]

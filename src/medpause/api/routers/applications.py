@@ -7,27 +7,34 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import F, Q
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from medpause.api.auth import ADMIN, APPLICANT_ROLES, OFFICER, require_role
+from medpause.accounts.permissions import (
+    BUREAU,
+    CASEWORK,
+    applications_visible_to,
+    documents_visible_to,
+    get_visible,
+    has_role,
+    require_role,
+)
 from medpause.api.errors import errors
 from medpause.api.pdf import PDF_OPENAPI, pdf_response
 from medpause.api.schemas import Day, Id, Input, Kind, ObjectId, StatusOut, Timestamp, links
 from medpause.audit.services import audit_record
 from medpause.cases import services
-from medpause.cases.selectors import application_get, applications_visible_to, missing_documents
+from medpause.cases.selectors import application_get, missing_documents
+from medpause.cases.selectors.queue import queue_after, review_queue
 from medpause.cases.states import allowed_actions
-from medpause.common.errors import DomainError, NotFound
+from medpause.common.errors import DomainError
 from medpause.registry.selectors import person_get
 
 router = Router(tags=["applications"])
 
-REVIEWER_ROLES = (ADMIN, OFFICER)
 StatusCode = Literal["draft", "submitted", "in_review", "supplement_requested", "approved", "rejected", "withdrawn"]
 Note = Field("", max_length=2000)
 
@@ -154,7 +161,12 @@ def _item(app) -> dict:
     }
 
 
-def _detail(app) -> dict:
+def _document(d) -> dict:
+    return {"id": d.pk, "kind": d.kind, "content_type": d.content_type, "size": d.size, "sha256": d.sha256,
+            "uploaded_at": d.uploaded_at}
+
+
+def _detail(user, app) -> dict:
     return {
         **_item(app),
         "unit_id": app.unit_id,
@@ -163,11 +175,7 @@ def _detail(app) -> dict:
         "note": app.note,
         "policy_version": app.policy_version.label,
         "missing_documents": missing_documents(app),
-        "documents": [
-            {"id": d.pk, "kind": d.kind, "content_type": d.content_type, "size": d.size, "sha256": d.sha256,
-             "uploaded_at": d.uploaded_at}
-            for d in app.documents.all()
-        ],
+        "documents": [_document(d) for d in documents_visible_to(user, app)],
         "history": [
             {"status": e.to_status, "from_status": e.from_status, "action": e.action, "at": e.at,
              "actor_role": e.actor_role, "note": e.note}
@@ -181,8 +189,8 @@ def _detail(app) -> dict:
     }
 
 
-def _get(request, application_id: int, *roles: str):
-    user = require_role(request, *roles)
+def _get(request, application_id: int, *roles):
+    user = require_role(request.auth, *roles)
     return user, application_get(user=user, application_id=application_id)
 
 
@@ -199,7 +207,7 @@ def application_create(request, payload: ApplicationIn):
     for its own employees, an officer of the person's region. Refusals (422):
     `reason_not_allowed_for_applicant`, `invalid_dates`, `duration_exceeds_limit`,
     `start_date_too_early`, `not_resumable`; (409) `overlapping_suspension`, `not_suspended`."""
-    user = require_role(request, *APPLICANT_ROLES)
+    user = require_role(request.auth, *CASEWORK)
     person = person_get(user=user, person_id=payload.person_id)
     if isinstance(payload, StopIn):
         app = services.application_create(
@@ -211,7 +219,7 @@ def application_create(request, payload: ApplicationIn):
             actor=user, kind="resume", person=person, start_date=payload.start_date,
             suspension_id=payload.suspension_id, note=payload.note,
         )
-    return Status(201, _detail(application_get(user=user, application_id=app.pk)))
+    return Status(201, _detail(user, application_get(user=user, application_id=app.pk)))
 
 
 def _cursor_error():
@@ -223,58 +231,53 @@ _SIGNER = signing.Signer(salt="medpause.api.applications.cursor")
 
 @router.get("", response={200: ApplicationPage, **errors(400, 401, 403)}, summary="List applications")
 def application_list(request, query: Query[ListQuery]):
-    """An officer sees their region's applications, oldest submitted first (never submitted
-    ones last); an applicant sees their own, newest first. Keyset pagination: follow
-    `next_cursor` until it is null."""
-    user = require_role(request, *APPLICANT_ROLES)
-    qs = applications_visible_to(user)
-    if query.status:
-        qs = qs.filter(status=query.status)
-    reviewer = user.role in REVIEWER_ROLES
+    """An officer sees their region's review queue, oldest submitted first (counter applications
+    never submitted last); an administrator the queue of every region; an applicant their own,
+    newest first. Keyset pagination: follow `next_cursor` until it is null."""
+    user = require_role(request.auth, *CASEWORK)
+    reviewer = has_role(user, *BUREAU)
     mode = "queue" if reviewer else "own"
-    if query.cursor:
-        try:
-            state = _SIGNER.unsign_object(query.cursor)
-            if state.get("m") != mode or state.get("s") != query.status or state.get("u") != user.pk:
-                raise ValueError(state)
-            last_id = int(state["i"])
-            last_at = dt.datetime.fromisoformat(state["t"]) if state.get("t") else None
-        except (signing.BadSignature, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise _cursor_error() from exc
-        if reviewer:
-            if last_at is None:
-                qs = qs.filter(first_submitted_at__isnull=True, id__gt=last_id)
-            else:
-                qs = qs.filter(
-                    Q(first_submitted_at__gt=last_at)
-                    | Q(first_submitted_at=last_at, id__gt=last_id)
-                    | Q(first_submitted_at__isnull=True)
-                )
-        else:
-            qs = qs.filter(id__lt=last_id)
+    last = _cursor_position(query, user, mode) if query.cursor else None
     if reviewer:
-        qs = qs.order_by(F("first_submitted_at").asc(nulls_last=True), "id")
+        qs = review_queue(user=user, statuses=[query.status] if query.status else None)
+        if last is not None:
+            qs = queue_after(qs, first_submitted_at=last[1], pk=last[0])
     else:
-        qs = qs.order_by("-id")
+        qs = applications_visible_to(user).order_by("-id")
+        if query.status:
+            qs = qs.filter(status=query.status)
+        if last is not None:
+            qs = qs.filter(id__lt=last[0])
     rows = list(qs[: query.limit + 1])
     next_cursor = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
-        last = rows[-1]
+        final = rows[-1]
         next_cursor = _SIGNER.sign_object(
             {
-                "m": mode, "s": query.status, "u": user.pk, "i": last.pk,
-                "t": last.first_submitted_at.isoformat() if (reviewer and last.first_submitted_at) else None,
+                "m": mode, "s": query.status, "u": user.pk, "i": final.pk,
+                "t": final.first_submitted_at.isoformat() if (reviewer and final.first_submitted_at) else None,
             },
             compress=True,
         )
     return Status(200, {"items": [_item(a) for a in rows], "next_cursor": next_cursor})
 
 
+def _cursor_position(query, user, mode: str) -> tuple[int, dt.datetime | None]:
+    """The (id, first_submitted_at) a cursor continues after; it belongs to its caller and query."""
+    try:
+        state = _SIGNER.unsign_object(query.cursor)
+        if state.get("m") != mode or state.get("s") != query.status or state.get("u") != user.pk:
+            raise ValueError(state)
+        return int(state["i"]), dt.datetime.fromisoformat(state["t"]) if state.get("t") else None
+    except (signing.BadSignature, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _cursor_error() from exc
+
+
 @router.get("/{application_id}", response={200: ApplicationOut, **errors(400, 401, 403, 404)}, summary="An application")
 def application_detail(request, application_id: Path[ObjectId]):
-    _user, app = _get(request, application_id, *APPLICANT_ROLES)
-    return Status(200, _detail(app))
+    user, app = _get(request, application_id, *CASEWORK)
+    return Status(200, _detail(user, app))
 
 
 @router.post(
@@ -286,16 +289,13 @@ def document_upload(
 ):
     """Multipart `kind` and `file`. Only PDF, JPEG and PNG, judged by content (else 415
     `unsupported_file_type`); over the size limit: 413 `file_too_large`."""
-    user, app = _get(request, application_id, *APPLICANT_ROLES)
+    user, app = _get(request, application_id, *CASEWORK)
     limit = settings.MEDPAUSE_MAX_UPLOAD_BYTES
     data = file.read(limit + 1)  # one byte more than allowed is enough to refuse it
     document = services.document_add(
         actor=user, application=app, kind=kind.kind, data=data, filename=(file.name or "")[-200:]
     )
-    return Status(201, {
-        "id": document.pk, "kind": document.kind, "content_type": document.content_type, "size": document.size,
-        "sha256": document.sha256, "uploaded_at": document.uploaded_at,
-    })
+    return Status(201, _document(document))
 
 
 DOCUMENT_OPENAPI = {
@@ -316,12 +316,10 @@ DOCUMENT_OPENAPI = {
     summary="Download an attached document",
 )
 def document_download(request, application_id: Path[ObjectId], document_id: Path[ObjectId]):
-    """For whoever may see the application (the applicant's side, officers of its region).
-    Each download is written to the audit trail."""
-    user, app = _get(request, application_id, *APPLICANT_ROLES)
-    document = app.documents.filter(pk=document_id).first()
-    if document is None:
-        raise NotFound("not_found", _("No such document."))
+    """For whoever may see the application and the document (a unit's legal representative's
+    ID: only the unit and the bureau). Each download is written to the audit trail."""
+    user, app = _get(request, application_id, *CASEWORK)
+    document = get_visible(documents_visible_to(user, app), document_id, _("No such document."))
     audit_record(actor=user, action="document.read", target=app, data={"document_id": document.pk})
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[document.content_type]
     response = FileResponse(
@@ -336,7 +334,7 @@ def document_download(request, application_id: Path[ObjectId], document_id: Path
              summary="Submit (or resubmit) for review")
 def application_submit(request, application_id: Path[ObjectId]):
     """Documents missing: 422 `missing_documents` with `details.missing` = group codes."""
-    user, app = _get(request, application_id, *APPLICANT_ROLES)
+    user, app = _get(request, application_id, *CASEWORK)
     app = services.application_submit(actor=user, application=app)
     return Status(200, {"status": app.status})
 
@@ -344,7 +342,7 @@ def application_submit(request, application_id: Path[ObjectId]):
 @router.post("/{application_id}/withdraw", response={200: StatusOut, **errors(400, 401, 403, 404, 409)},
              summary="Withdraw (applicant)")
 def application_withdraw(request, application_id: Path[ObjectId], payload: WithdrawIn | None = None):
-    user, app = _get(request, application_id, *APPLICANT_ROLES)
+    user, app = _get(request, application_id, *CASEWORK)
     app = services.application_withdraw(actor=user, application=app, note=payload.note if payload else "")
     return Status(200, {"status": app.status})
 
@@ -352,7 +350,7 @@ def application_withdraw(request, application_id: Path[ObjectId], payload: Withd
 @router.post("/{application_id}/take", response={200: StatusOut, **errors(400, 401, 403, 404, 409)},
              summary="Take into review (officer)")
 def application_take(request, application_id: Path[ObjectId]):
-    user, app = _get(request, application_id, *REVIEWER_ROLES)
+    user, app = _get(request, application_id, *BUREAU)
     app = services.application_take(actor=user, application=app)
     return Status(200, {"status": app.status})
 
@@ -361,7 +359,7 @@ def application_take(request, application_id: Path[ObjectId]):
              summary="Approve (officer of the region)")
 def application_approve(request, application_id: Path[ObjectId], payload: ApproveIn | None = None):
     """From `submitted` or `in_review`; from any other status: 409 `invalid_transition`."""
-    user, app = _get(request, application_id, *REVIEWER_ROLES)
+    user, app = _get(request, application_id, *BUREAU)
     app = services.application_approve(actor=user, application=app, note=payload.note if payload else "")
     return Status(200, {"status": app.status})
 
@@ -369,7 +367,7 @@ def application_approve(request, application_id: Path[ObjectId], payload: Approv
 @router.post("/{application_id}/reject", response={200: StatusOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="Reject (officer of the region)")
 def application_reject(request, payload: RejectIn, application_id: Path[ObjectId]):
-    user, app = _get(request, application_id, *REVIEWER_ROLES)
+    user, app = _get(request, application_id, *BUREAU)
     app = services.application_reject(actor=user, application=app, reason=payload.reason)
     return Status(200, {"status": app.status})
 
@@ -378,7 +376,7 @@ def application_reject(request, payload: RejectIn, application_id: Path[ObjectId
              response={200: StatusOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="Ask for more documents (officer of the region)")
 def application_request_supplement(request, payload: SupplementIn, application_id: Path[ObjectId]):
-    user, app = _get(request, application_id, *REVIEWER_ROLES)
+    user, app = _get(request, application_id, *BUREAU)
     app = services.application_request_supplement(
         actor=user, application=app, reason=payload.reason, documents=payload.documents
     )
@@ -388,7 +386,7 @@ def application_request_supplement(request, payload: SupplementIn, application_i
 @router.get("/{application_id}/form.pdf", response=errors(400, 401, 403, 404), openapi_extra=PDF_OPENAPI,
             summary="The filled-in application form (PDF)")
 def application_form(request, application_id: Path[ObjectId]):
-    _user, app = _get(request, application_id, *APPLICANT_ROLES)
+    user, app = _get(request, application_id, *CASEWORK)
     from medpause.printing import application_form_pdf
 
-    return pdf_response(application_form_pdf(application=app), f"{app.reference}.pdf")
+    return pdf_response(application_form_pdf(application=app, viewer=user), f"{app.reference}.pdf")

@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
+from medpause.accounts.models import Role
 from medpause.accounts.services import token_login, token_revoke
 from medpause.api.auth import bearer
 from medpause.api.errors import errors
@@ -23,13 +24,13 @@ class TokenIn(Input):
 
 class TokenOut(Schema):
     token: str
-    role: str = Field(examples=["officer"])
+    role: Role
 
 
 class MeOut(Schema):
     id: int
     username: str
-    role: str
+    role: Role
     region: str | None
     person_id: int | None
     unit_id: int | None

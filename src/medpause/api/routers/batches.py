@@ -12,7 +12,8 @@ from ninja import File, Form, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from medpause.api.auth import UNIT_AGENT, require_role
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import require_role
 from medpause.api.errors import errors
 from medpause.api.schemas import ObjectId, Timestamp
 from medpause.batches import blank
@@ -70,7 +71,7 @@ def batch_upload(request, kind: Form[Literal["stop", "resume"]], file: File[Uplo
     `GET /batches/{id}`. Refused at once: an empty file (422 `empty_file`), one too large (413
     `file_too_large`), one that is neither CSV nor XLSX (415 `unsupported_file_type`). Every other
     problem is reported on the batch with its row number."""
-    user = require_role(request, UNIT_AGENT)
+    user = require_role(request.auth, Role.UNIT_AGENT)
     batch = batch_create(actor=user, kind=kind, upload=file, filename=(file.name or "")[-200:])
     return Status(202, {"id": batch.pk, "status": batch.status})
 
@@ -84,20 +85,20 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 @router.get("/template.csv", response={200: None, **errors(401, 403)}, summary="Blank batch file (CSV)")
 def template_csv(request, kind: Literal["stop", "resume"] = "stop"):
     """The header row in the request's language (Chinese labels or the column names)."""
-    require_role(request, UNIT_AGENT)
+    require_role(request.auth, Role.UNIT_AGENT)
     return _download(blank.template_csv(kind), CSV_TYPE, f"batch-{kind}.csv")
 
 
 @router.get("/template.xlsx", response={200: None, **errors(401, 403)}, summary="Blank batch file (XLSX)")
 def template_xlsx(request, kind: Literal["stop", "resume"] = "stop"):
-    user = require_role(request, UNIT_AGENT)
+    user = require_role(request.auth, Role.UNIT_AGENT)
     region = user.unit.region.code if user.unit_id else None
     return _download(blank.template_xlsx(kind, region), XLSX_TYPE, f"batch-{kind}.xlsx")
 
 
 @router.get("/{batch_id}", response={200: BatchOut, **errors(401, 403, 404)}, summary="A batch's progress")
 def batch_detail(request, batch_id: Path[ObjectId]):
-    user = require_role(request, UNIT_AGENT)
+    user = require_role(request.auth, Role.UNIT_AGENT)
     return Status(200, _out(batch_get(user=user, batch_id=batch_id)))
 
 
@@ -105,7 +106,7 @@ def batch_detail(request, batch_id: Path[ObjectId]):
 def batch_report(request, batch_id: Path[ObjectId]):
     """One line per row: row, masked ID number, outcome, code, message (request's language),
     application reference and status. UTF-8 with BOM."""
-    user = require_role(request, UNIT_AGENT)
+    user = require_role(request.auth, Role.UNIT_AGENT)
     batch = batch_get(user=user, batch_id=batch_id)
     language = translation.get_language()
 

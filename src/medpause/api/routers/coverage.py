@@ -6,7 +6,8 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from medpause.api.auth import ADMIN, INSTITUTION, require_role
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import require_role
 from medpause.api.errors import ErrorOut, error_body, errors
 from medpause.api.schemas import CardStatus, Day, Input, Money, MoneyIn
 from medpause.common.dates import today
@@ -56,7 +57,7 @@ class SettlementOut(Schema):
 def eligibility_check(request, query: Query[EligibilityQuery]):
     """Institutions (and admins). No personal data in the answer: an unknown card is
     `status: unknown`."""
-    require_role(request, INSTITUTION, ADMIN)
+    require_role(request.auth, Role.INSTITUTION, Role.ADMIN)
     day = query.date or today()
     _card, status = eligibility(card_number=query.card_number, day=day)
     return Status(200, {
@@ -76,7 +77,7 @@ def settlement(request, payload: SettlementIn, response: HttpResponse):
     `card_terminated`, `waiting_period` or `unknown_card`. Idempotent per
     `institution_reference`: a repeat returns the first answer again (201 with the same body,
     or the same 409), with the header `Idempotent-Replayed: true`, and never settles twice."""
-    user = require_role(request, INSTITUTION)
+    user = require_role(request.auth, Role.INSTITUTION)
     settled, created = settlement_create(
         institution=user, card_number=payload.card_number, date=payload.date, amount=payload.amount,
         institution_reference=payload.institution_reference,

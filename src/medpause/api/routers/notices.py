@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from medpause.api.auth import ADMIN, INDIVIDUAL, OFFICER, UNIT_AGENT, require_role
+from medpause.accounts.permissions import CASEWORK, require_role
 from medpause.api.errors import errors
 from medpause.api.schemas import Timestamp
 from medpause.notices.selectors import notices_for
@@ -28,7 +28,7 @@ class NoticeOut(Schema):
 def notice_list(request):
     """The latest notices: an individual's about themself, a unit agent's about its unit, an
     officer's about their region's queue."""
-    user = require_role(request, ADMIN, OFFICER, UNIT_AGENT, INDIVIDUAL)
+    user = require_role(request.auth, *CASEWORK)
     return Status(200, [
         {"id": n.pk, "code": n.code, "text": notice_text(n), "application_id": n.application_id,
          "created_at": n.created_at, "read": n.read_at is not None}

@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Schema, Status
 from pydantic import Field
 
-from medpause.api.auth import ADMIN, INDIVIDUAL, OFFICER, UNIT_AGENT, require_role
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import (
+    BUREAU,
+    CASEWORK,
+    may_act_in_region,
+    require_role,
+    sees_full_id_numbers,
+)
 from medpause.api.errors import errors
 from medpause.api.pdf import PDF_OPENAPI, pdf_response
 from medpause.api.schemas import (
@@ -34,17 +41,13 @@ from medpause.registry.services import person_register, unit_register
 units = Router(tags=["registry"])
 persons = Router(tags=["registry"])
 
-FULL_ID_ROLES = (ADMIN, OFFICER)
-PERSON_VIEWERS = (ADMIN, OFFICER, UNIT_AGENT, INDIVIDUAL)
-
-
 def _own_region(user, region) -> None:
-    if user.role == OFFICER and user.region_id != region.pk:
+    if not may_act_in_region(user, region):
         raise Forbidden("forbidden", _("Officers may register only in their own region."))
 
 
 def _id_for(user, number: str) -> str:
-    return number if user.role in FULL_ID_ROLES else mask_id_number(number)
+    return number if sees_full_id_numbers(user) else mask_id_number(number)
 
 
 # --- units -------------------------------------------------------------------------------
@@ -87,7 +90,7 @@ def _unit_out(user, unit) -> dict:
 def unit_create(request, payload: UnitIn):
     """Admin, or an officer for their own region. Invalid code or ID number: 422
     `invalid_uscc` / `invalid_id_number`; a code already registered: 409 `already_registered`."""
-    user = require_role(request, ADMIN, OFFICER)
+    user = require_role(request.auth, *BUREAU)
     region = region_get(code=payload.region)
     _own_region(user, region)
     unit = unit_register(
@@ -100,7 +103,7 @@ def unit_create(request, payload: UnitIn):
 @units.get("/{unit_id}", response={200: UnitOut, **errors(400, 401, 403, 404)}, summary="A unit")
 def unit_detail(request, unit_id: Path[ObjectId]):
     """Admin, an officer of the unit's region, or the unit's own agent."""
-    user = require_role(request, ADMIN, OFFICER, UNIT_AGENT)
+    user = require_role(request.auth, *BUREAU, Role.UNIT_AGENT)
     return Status(200, _unit_out(user, unit_get(user=user, unit_id=unit_id)))
 
 
@@ -180,7 +183,7 @@ def _person_out(user, person) -> dict:
 def person_create(request, payload: PersonIn):
     """Admin, or an officer for their own region; a card is issued at once. Invalid ID
     number: 422 `invalid_id_number`; already registered: 409 `already_registered`."""
-    user = require_role(request, ADMIN, OFFICER)
+    user = require_role(request.auth, *BUREAU)
     region = region_get(code=payload.region)
     _own_region(user, region)
     unit = unit_get(user=user, unit_id=payload.unit_id) if payload.unit_id else None
@@ -195,7 +198,7 @@ def person_create(request, payload: PersonIn):
 def person_lookup(request, payload: LookupIn):
     """The ID number travels in the body, never in the address. Admin, officers (their
     region) and unit agents (their employees); anyone else not visible: 404."""
-    user = require_role(request, ADMIN, OFFICER, UNIT_AGENT)
+    user = require_role(request.auth, *BUREAU, Role.UNIT_AGENT)
     person = person_by_id_number(user=user, id_number=payload.id_number)
     if person is None:
         raise NotFound("not_found", _("No such insured person."))
@@ -204,7 +207,7 @@ def person_lookup(request, payload: LookupIn):
 
 @persons.get("/{person_id}", response={200: PersonOut, **errors(400, 401, 403, 404)}, summary="A person")
 def person_detail(request, person_id: Path[ObjectId]):
-    user = require_role(request, *PERSON_VIEWERS)
+    user = require_role(request.auth, *CASEWORK)
     return Status(200, _person_out(user, person_get(user=user, person_id=person_id)))
 
 
@@ -214,7 +217,7 @@ def person_detail(request, person_id: Path[ObjectId]):
 )
 def person_contributions(request, person_id: Path[ObjectId]):
     """Employer and employee shares per month (flexible workers: employer 0.00)."""
-    user = require_role(request, *PERSON_VIEWERS)
+    user = require_role(request.auth, *CASEWORK)
     person = person_get(user=user, person_id=person_id)
     return Status(200, [
         {
@@ -230,7 +233,7 @@ def person_contributions(request, person_id: Path[ObjectId]):
     summary="Periods without benefits",
 )
 def person_suspensions(request, person_id: Path[ObjectId]):
-    user = require_role(request, *PERSON_VIEWERS)
+    user = require_role(request.auth, *CASEWORK)
     person = person_get(user=user, person_id=person_id)
     return Status(200, [
         {
@@ -239,7 +242,7 @@ def person_suspensions(request, person_id: Path[ObjectId]):
             "application_id": s.stop_application_id, "resume_application_id": s.resume_application_id,
             "created_at": s.created_at,
         }
-        for s in suspensions_of(person=person)
+        for s in suspensions_of(user=user, person=person)
     ])
 
 
@@ -250,8 +253,8 @@ def person_suspensions(request, person_id: Path[ObjectId]):
 def person_certificate(
     request, person_id: Path[ObjectId], kind: Path[Literal["participation", "payment"]]
 ):
-    user = require_role(request, *PERSON_VIEWERS)
+    user = require_role(request.auth, *CASEWORK)
     person = person_get(user=user, person_id=person_id)
     from medpause.printing import certificate_pdf
 
-    return pdf_response(certificate_pdf(person=person, kind=kind), f"certificate-{kind}-{person.pk}.pdf")
+    return pdf_response(certificate_pdf(person=person, kind=kind, viewer=user), f"certificate-{kind}-{person.pk}.pdf")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import require_role
 from medpause.accounts.services import user_create
-from medpause.api.auth import ADMIN, require_role
 from medpause.api.errors import errors
 from medpause.api.schemas import Id, Input, RegionCode
 from medpause.policy.selectors import region_get
@@ -20,7 +19,7 @@ router = Router(tags=["users"])
 class UserIn(Input):
     username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
     password: str = Field(min_length=1, max_length=4096)
-    role: Literal["admin", "officer", "individual", "unit_agent", "institution"]
+    role: Role
     region: RegionCode | None = Field(None, description="officers: the region they serve")
     person_id: Id | None = Field(None, description="individuals: the insured person they are")
     unit_id: Id | None = Field(None, description="unit agents: the unit they act for")
@@ -37,7 +36,7 @@ class UserOut(Schema):
 def user_create_view(request, payload: UserIn):
     """Admin only. An officer needs `region`, an individual `person_id`, a unit agent `unit_id`,
     an institution `institution_name`."""
-    actor = require_role(request, ADMIN)
+    actor = require_role(request.auth, Role.ADMIN)
     region = region_get(code=payload.region) if payload.region else None
     person = person_get(user=actor, person_id=payload.person_id) if payload.person_id else None
     unit = unit_get(user=actor, unit_id=payload.unit_id) if payload.unit_id else None

@@ -6,9 +6,9 @@ import secrets
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.permissions import applicant_type_for
 from medpause.audit.services import audit_record
 from medpause.cases.models import Application, Kind, Suspension
-from medpause.cases.rights import applicant_type_for
 from medpause.cases.states import PENDING_STATUSES
 from medpause.common.dates import add_months, today
 from medpause.common.errors import Conflict, NotFound, Refused

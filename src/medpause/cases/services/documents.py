@@ -9,9 +9,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.permissions import is_applicant, is_reviewer
 from medpause.audit.services import audit_record
 from medpause.cases.models import Application, Document
-from medpause.cases.rights import is_applicant, is_reviewer
 from medpause.cases.selectors import application_policy
 from medpause.cases.states import EDITABLE_STATUSES
 from medpause.common.errors import Conflict, DomainError, Forbidden, Refused

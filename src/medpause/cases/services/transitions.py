@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.permissions import is_applicant, is_reviewer
 from medpause.audit.services import audit_record
 from medpause.cases.models import Application, ApplicationEvent, Kind, Suspension
-from medpause.cases.rights import is_applicant, is_reviewer
 from medpause.cases.selectors import application_policy, missing_documents
 from medpause.cases.services.create import check_resume_rules, check_stop_rules, supersedes
 from medpause.cases.states import APPLICANT, TRANSITIONS, Action, Status, target_of

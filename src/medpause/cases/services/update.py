@@ -8,9 +8,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.permissions import is_applicant
 from medpause.audit.services import audit_record
 from medpause.cases.models import Application, Kind
-from medpause.cases.rights import is_applicant
 from medpause.cases.selectors import application_policy
 from medpause.cases.services.create import check_resume_rules, check_stop_rules
 from medpause.cases.states import Status

@@ -1,44 +1,44 @@
 """An applicant's view of their applications: list, detail with history and documents,
 document download, answering a request for more documents, withdrawing, the filled-in
-form as PDF. Shared by the individual portal and the unit portal (see Scope)."""
+form as PDF. Written once for the insured person (/me/) and the unit agent (/unit/); each
+view reads whose pages these are from its scope (medpause.web.views.scope)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from medpause.cases.models import Application
-from medpause.cases.rights import is_applicant
-from medpause.cases.selectors import (
-    application_get,
-    application_policy,
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import (
+    APPLICANTS,
     applications_visible_to,
-    missing_documents,
+    documents_visible_to,
+    get_visible,
+    is_applicant,
+    role_required,
 )
+from medpause.cases.models import Application
+from medpause.cases.selectors import application_get, application_policy, missing_documents
 from medpause.cases.services import application_submit, application_withdraw
-from medpause.cases.states import Status, allowed_actions
+from medpause.cases.states import Action, Status, allowed_actions
 from medpause.common.errors import DomainError
 from medpause.web.views.common import document_response, or_404, pdf_response, status_label
-from medpause.web.views.wizard import document_groups, handle_uploads, load_draft
+from medpause.web.views.scope import scope_of
+from medpause.web.views.uploads import document_groups, handle_uploads
+from medpause.web.views.wizard import load_draft
 
 ROLE_LABELS = {
-    "individual": _("Insured person"),
-    "unit_agent": _("Unit"),
-    "officer": _("Bureau officer"),
-    "admin": _("Bureau officer"),
+    Role.INDIVIDUAL: _("Insured person"),
+    Role.UNIT_AGENT: _("Unit"),
+    Role.OFFICER: _("Bureau officer"),
+    Role.ADMIN: _("Bureau officer"),
     "system": _("Automatic rule"),
 }
 
-
-# The legal representative's ID copy a unit uploads is that person's data, not the employee's.
-PRIVATE_TO_APPLICANT = {"legal_rep_id_card"}
-
-
-def may_download(scope, application, document) -> bool:
-    return document.kind not in PRIVATE_TO_APPLICANT or is_applicant(actor=scope.user, application=application)
+applicant_page = role_required(*APPLICANTS)
 
 
 def get_application(scope, app_id) -> Application:
@@ -54,19 +54,23 @@ def application_rows(scope, queryset):
         reason = policy.reasons.get(app.reason)
         rows.append({
             "app": app, "reason_name": reason.name if reason else app.reason,
-            "status_label": status_label(app.status), "url": scope.app_url("detail", app),
+            "status_label": status_label(app.status), "url": scope.detail_url(app),
         })
     return rows
 
 
-def application_list(request, scope):
+@applicant_page
+def application_list(request):
+    scope = scope_of(request)
     qs = applications_visible_to(scope.user).order_by("-created_at")
     return render(request, "web/applications/list.html", {
         "scope": scope, "rows": application_rows(scope, qs[:200]),
     })
 
 
-def application_detail(request, scope, app_id):
+@applicant_page
+def application_detail(request, app_id):
+    scope = scope_of(request)
     app = get_application(scope, app_id)
     policy = application_policy(app)
     reason = policy.reasons.get(app.reason)
@@ -76,7 +80,7 @@ def application_detail(request, scope, app_id):
         event.role_text = ROLE_LABELS.get(event.actor_role, event.actor_role)
     supplement_note = ""
     if app.status == Status.SUPPLEMENT_REQUESTED:
-        asked = [e for e in events if e.action == "request_supplement"]
+        asked = [e for e in events if e.action == Action.REQUEST_SUPPLEMENT]
         supplement_note = asked[-1].note if asked else ""
     actions = allowed_actions(app.status)
     may_act = is_applicant(actor=scope.user, application=app)
@@ -84,42 +88,46 @@ def application_detail(request, scope, app_id):
     return render(request, "web/applications/detail.html", {
         "scope": scope, "app": app, "reason": reason, "events": events, "status_text": status_label(app.status),
         "missing": [policy.groups[c].name for c in missing_documents(app) if c in policy.groups],
-        "may_withdraw": may_act and "withdraw" in actions,
+        "may_withdraw": may_act and Action.WITHDRAW in actions,
         "may_answer": may_act and app.status == Status.SUPPLEMENT_REQUESTED,
         "may_continue": may_act and app.status == Status.DRAFT,
         "supplement_note": supplement_note,
         "supplement_groups": [policy.groups[c].name for c in app.supplement_groups or [] if c in policy.groups],
-        "documents": [(d, info["kind_names"].get(d.kind, d.kind), may_download(scope, app, d))
-                      for d in app.documents.all()],
-        "urls": {name: scope.app_url(name, app) for name in ("withdraw", "supplement", "form", "continue")},
+        "documents": [(d, info["kind_names"].get(d.kind, d.kind)) for d in documents_visible_to(scope.user, app)],
+        "urls": {"withdraw": scope.withdraw_url(app), "supplement": scope.supplement_url(app),
+                 "form": scope.form_url(app), "continue": scope.continue_url(app)},
         **{k: v for k, v in info.items() if k != "groups"},
     })
 
 
-def application_submitted(request, scope, app_id):
+@applicant_page
+def application_submitted(request, app_id):
+    scope = scope_of(request)
     app = get_application(scope, app_id)
     if app.status == Status.DRAFT:
-        return redirect(scope.app_url("detail", app))
+        return redirect(scope.detail_url(app))
     reason = application_policy(app).reasons.get(app.reason)
     return render(request, "web/applications/submitted.html", {
         "scope": scope, "app": app, "reason": reason, "status_text": status_label(app.status),
     })
 
 
-def application_document(request, scope, app_id, doc_id):
+@applicant_page
+def application_document(request, app_id, doc_id):
     """A document of an application the user may see; served by this view only."""
+    scope = scope_of(request)
     app = get_application(scope, app_id)
-    document = app.documents.filter(pk=doc_id).first()
-    if document is None or not may_download(scope, app, document):
-        raise Http404
+    document = or_404(get_visible, scope=documents_visible_to(scope.user, app), object_id=doc_id, message=_("No such document."))
     return document_response(document)
 
 
-def application_withdraw_view(request, scope, app_id):
+@applicant_page
+def application_withdraw_view(request, app_id):
+    scope = scope_of(request)
     app = get_application(scope, app_id)
-    if not is_applicant(actor=scope.user, application=app) or "withdraw" not in allowed_actions(app.status):
+    if not is_applicant(actor=scope.user, application=app) or Action.WITHDRAW not in allowed_actions(app.status):
         messages.error(request, _("This application can no longer be withdrawn."))
-        return redirect(scope.app_url("detail", app))
+        return redirect(scope.detail_url(app))
     if request.method == "POST":
         try:
             application_withdraw(actor=scope.user, application=app, note=request.POST.get("note", "")[:500])
@@ -127,16 +135,18 @@ def application_withdraw_view(request, scope, app_id):
             messages.error(request, str(exc.message))
         else:
             messages.success(request, gettext("Application %(ref)s was withdrawn.") % {"ref": app.reference})
-        return redirect(scope.app_url("detail", app))
+        return redirect(scope.detail_url(app))
     return render(request, "web/applications/withdraw.html", {"scope": scope, "app": app,
-                                                              "detail_url": scope.app_url("detail", app)})
+                                                              "detail_url": scope.detail_url(app)})
 
 
-def application_supplement(request, scope, app_id):
+@applicant_page
+def application_supplement(request, app_id):
     """Answer a request for more documents: upload what was asked for, then resubmit."""
+    scope = scope_of(request)
     app = get_application(scope, app_id)
     if app.status != Status.SUPPLEMENT_REQUESTED or not is_applicant(actor=scope.user, application=app):
-        return redirect(scope.app_url("detail", app))
+        return redirect(scope.detail_url(app))
     errors: dict[str, str] = {}
     summary: list = []
     if request.method == "POST":
@@ -155,36 +165,38 @@ def application_supplement(request, scope, app_id):
                     summary.append(("", str(exc.message)))
             else:
                 messages.success(request, gettext("Application %(ref)s was sent again.") % {"ref": app.reference})
-                return redirect(scope.app_url("detail", app))
+                return redirect(scope.detail_url(app))
         elif not errors:
-            return redirect(scope.app_url("supplement", app))
-    events = [e for e in app.events.all() if e.action == "request_supplement"]
+            return redirect(scope.supplement_url(app))
+    events = [e for e in app.events.all() if e.action == Action.REQUEST_SUPPLEMENT]
     info = document_groups(app)
     summary = [(f"file_{code}", message) for code, message in errors.items()] + summary
     return render(request, "web/applications/supplement.html", {
         "scope": scope, "app": app, "note": events[-1].note if events else "", "errors": summary,
-        "group_errors": errors, "accept": ".pdf,.jpg,.jpeg,.png", "detail_url": scope.app_url("detail", app),
+        "group_errors": errors, "accept": ".pdf,.jpg,.jpeg,.png", "detail_url": scope.detail_url(app),
         "unit": app.unit, **info,
     })
 
 
-def application_continue(request, scope, app_id):
+@applicant_page
+def application_continue(request, app_id):
     """Pick up a draft in the wizard."""
+    scope = scope_of(request)
     app = get_application(scope, app_id)
     if app.status != Status.DRAFT or not is_applicant(actor=scope.user, application=app):
-        return redirect(scope.app_url("detail", app))
+        return redirect(scope.detail_url(app))
     scope.person = app.person
     load_draft(request, scope, app)
-    if app.kind == "resume":
-        return redirect(scope.wizard_url("resume", "start"))
-    return redirect(scope.wizard_url("stop", "start"))
+    return redirect(scope.wizard_url(app.kind, "start"))
 
 
-def application_form_pdf(request, scope, app_id):
+@applicant_page
+def application_form(request, app_id):
+    scope = scope_of(request)
     app = get_application(scope, app_id)
     try:
-        from medpause.printing import application_form_pdf as make_pdf
+        from medpause.printing import application_form_pdf
     except ImportError:
         return HttpResponse(gettext("The form cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
-    return pdf_response(make_pdf(application=app), f"{app.reference}.pdf")
+    return pdf_response(application_form_pdf(application=app, viewer=scope.user), f"{app.reference}.pdf")

@@ -1,11 +1,8 @@
-"""Helpers shared by the web views: role checks, domain errors, labels, downloads."""
+"""Helpers shared by the web views: domain errors, labels, downloads. Who may open a page is
+decided by medpause.accounts.permissions.role_required."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -38,23 +35,6 @@ FIELD_OF_CODE = {
     "unknown_reason": "reason",
     "consequences_not_acknowledged": "acknowledge",
 }
-
-
-def role_required(*roles):
-    """Signed-in users of the given roles only; others get 403, anonymous users the sign-in page."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if request.user.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def or_404(func, **kwargs):

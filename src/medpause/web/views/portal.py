@@ -1,4 +1,6 @@
-"""The insured person's pages (/me/): coverage, notices, applications, the wizards, certificates."""
+"""The insured person's own pages (/me/): home with notices and the latest applications,
+coverage, certificates. The wizard and the application pages, which a unit agent uses too,
+are in `wizard` and `applications`."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 
-from medpause.cases.selectors import applications_visible_to, current_suspension, suspensions_of
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import applications_visible_to, role_required
+from medpause.cases.selectors import current_suspension, suspensions_of
 from medpause.common.dates import today
 from medpause.coverage.selectors import card_status_on
 from medpause.notices.selectors import notices_for
@@ -16,25 +20,21 @@ from medpause.notices.services import notice_text
 from medpause.registry.selectors import contributions_of
 from medpause.web.views import applications as apps
 from medpause.web.views import wizard
-from medpause.web.views.common import CARD_STATUS_HINTS, CARD_STATUS_LABELS, pdf_response, role_required
-from medpause.web.views.scope import Scope
+from medpause.web.views.common import CARD_STATUS_HINTS, CARD_STATUS_LABELS, pdf_response
+from medpause.web.views.scope import ME, Scope
 
 CERTIFICATE_KINDS = ("participation", "payment")
 
 
 def _scope(request) -> Scope:
-    person = request.user.person
-    if person is None:
-        raise Http404
-    return Scope("me", request.user, person)
+    return Scope(ME, request.user, request.user.person)
 
 
-def individual(view):
-    return role_required("individual")(view)
+individual = role_required(Role.INDIVIDUAL)
 
 
-def coverage_context(person) -> dict:
-    """Card, today's status, stop periods and contributions of one person (already visible)."""
+def coverage_context(viewer, person) -> dict:
+    """Card, today's status and stop periods of one person (already visible to `viewer`)."""
     from medpause.policy.selectors import policy_in_force
 
     day = today()
@@ -42,7 +42,7 @@ def coverage_context(person) -> dict:
     card = getattr(person, "card", None)
     _pv, policy = policy_in_force(region=person.region)
     periods = []
-    for s in suspensions_of(person=person):
+    for s in suspensions_of(user=viewer, person=person):
         reason = policy.reasons.get(s.reason)
         periods.append({"s": s, "reason_name": reason.name if reason else s.reason})
     return {
@@ -64,7 +64,7 @@ def home(request):
     notices = [{"n": n, "text": notice_text(n)} for n in notices_for(request.user, limit=10)]
     qs = applications_visible_to(request.user).order_by("-created_at")
     return render(request, "web/portal/home.html", {
-        "scope": scope, **coverage_context(person), "notices": notices,
+        "scope": scope, **coverage_context(request.user, person), "notices": notices,
         "rows": apps.application_rows(scope, qs[:5]), "more_applications": qs.count() > 5,
         "can_resume": _resumable(scope), "current": current_suspension(person=person),
     })
@@ -81,7 +81,7 @@ def coverage(request):
     }
     totals["all"] = totals["employer"] + totals["employee"]
     return render(request, "web/portal/coverage.html", {
-        "scope": scope, **coverage_context(person), "contributions": list(reversed(rows)), "totals": totals,
+        "scope": scope, **coverage_context(request.user, person), "contributions": list(reversed(rows)), "totals": totals,
     })
 
 
@@ -95,55 +95,4 @@ def certificate(request, kind: str):
     except ImportError:
         return HttpResponse(gettext("The certificate cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
-    return pdf_response(certificate_pdf(person=person, kind=kind), f"certificate-{kind}.pdf")
-
-
-# --- wizard and application pages, scoped to the signed-in person ------------------------
-
-@individual
-def stop_start(request):
-    return wizard.wizard_start(request, _scope(request), "stop")
-
-
-@individual
-def resume_start(request):
-    return wizard.wizard_start(request, _scope(request), "resume")
-
-
-def _step(kind, step):
-    @individual
-    def view(request):
-        return wizard.wizard_step(request, _scope(request), kind, step)
-
-    view.__name__ = f"{kind}_{step}"
-    return view
-
-
-WIZARD_VIEWS = {
-    (kind, step): _step(kind, step)
-    for kind, steps in wizard.STEPS.items()
-    for step in [*steps, "cancel"]
-}
-
-
-@individual
-def application_list(request):
-    return apps.application_list(request, _scope(request))
-
-
-def _app_view(func):
-    @individual
-    def view(request, app_id, **kwargs):
-        return func(request, _scope(request), app_id, **kwargs)
-
-    view.__name__ = func.__name__
-    return view
-
-
-application_detail = _app_view(apps.application_detail)
-application_submitted = _app_view(apps.application_submitted)
-application_document = _app_view(apps.application_document)
-application_withdraw = _app_view(apps.application_withdraw_view)
-application_supplement = _app_view(apps.application_supplement)
-application_continue = _app_view(apps.application_continue)
-application_form = _app_view(apps.application_form_pdf)
+    return pdf_response(certificate_pdf(person=person, kind=kind, viewer=request.user), f"certificate-{kind}.pdf")

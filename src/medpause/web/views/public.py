@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from medpause.accounts.models import ApplicantType
 from medpause.common.errors import DomainError, NotFound
 from medpause.policy.selectors import policy_in_force, reasons_for, region_get, requirements_for
 from medpause.web.forms import GuideReasonForm, GuideStartForm
@@ -17,9 +18,9 @@ from medpause.web.templatetags.web_tags import listjoin, sentence_join
 from medpause.web.views.common import pdf_response
 
 FILER_NAMES = {
-    "individual": _("the insured person"),
-    "unit": _("the unit (employer)"),
-    "officer": _("an officer at the bureau counter"),
+    ApplicantType.INDIVIDUAL: _("the insured person"),
+    ApplicantType.UNIT: _("the unit (employer)"),
+    ApplicantType.OFFICER: _("an officer at the bureau counter"),
 }
 
 CATEGORY_NAMES = {
@@ -101,7 +102,7 @@ def _reason_hints(applicant_type: str, kind: str, reasons) -> dict:
     hints = {}
     for reason in reasons:
         parts = []
-        may_file = applicant_type in reason.filed_by or (kind == "resume" and applicant_type == "individual")
+        may_file = applicant_type in reason.filed_by or (kind == "resume" and applicant_type == ApplicantType.INDIVIDUAL)
         if not may_file:
             who = listjoin(FILER_NAMES[f] for f in reason.filed_by)
             parts.append(gettext("You cannot file this yourself. Who may file: %(who)s.") % {"who": who})
@@ -140,15 +141,15 @@ def guide_reason(request):
 
 def who_may_file_sentence(requirements: dict, region_name: str) -> str:
     """One sentence that says who may file, and for whom it is not possible."""
-    filers = [f for f in requirements["filed_by"] if f != "officer"]
+    filers = [f for f in requirements["filed_by"] if f != ApplicantType.OFFICER]
     if requirements["applicant_may_file"]:
         return ""
-    if filers == ["unit"]:
+    if filers == [ApplicantType.UNIT]:
         return gettext(
             "In %(region)s only the unit (employer) can file this, or an officer at the bureau counter. "
             "Ask your employer to file it for you."
         ) % {"region": region_name}
-    if filers == ["individual"]:
+    if filers == [ApplicantType.INDIVIDUAL]:
         return gettext(
             "In %(region)s only the insured person can file this, or an officer at the bureau counter. "
             "A unit cannot file it for an employee."
@@ -177,7 +178,7 @@ def guide_answer(request):
     held = [d for d in req["documents"] if d["provided_by_bureau"]]
     params = {**start, "reason": reason_code}
     # A person may always ask to resume their own insurance, whoever filed the stop.
-    may_file = req["applicant_may_file"] or (start["kind"] == "resume" and start["applicant_type"] == "individual")
+    may_file = req["applicant_may_file"] or (start["kind"] == "resume" and start["applicant_type"] == ApplicantType.INDIVIDUAL)
     form_url = _guide_url_kind(start["kind"], start["region"], reason_code)
     return render(request, "web/public/guide_answer.html", {
         "req": req,

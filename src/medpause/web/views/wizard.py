@@ -1,31 +1,26 @@
-"""The stop / resume wizard, one question per page, shared by the individual portal and the
-unit portal. State lives in the session; the draft application is created when the dates
-are confirmed, so documents can attach to it."""
+"""The stop / resume wizard, one question per page, written once for the insured person (/me/)
+and the unit agent acting for an employee (/unit/employees/<id>/); the scope says whose it is
+(medpause.web.views.scope). State lives in the session; the draft application is created when
+the dates are confirmed, so documents can attach to it."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.permissions import APPLICANTS, applications_visible_to, role_required
 from medpause.cases.models import Application, Kind
-from medpause.cases.selectors import (
-    application_policy,
-    current_suspension,
-    missing_documents,
-    required_groups_of,
-)
+from medpause.cases.selectors import application_policy, current_suspension, missing_documents
 from medpause.cases.services import (
     application_create,
     application_submit,
     application_update,
     application_withdraw,
-    document_add,
 )
 from medpause.cases.states import Status
 from medpause.common.dates import add_months, today
@@ -34,6 +29,8 @@ from medpause.policy.selectors import consequences_for, policy_in_force
 from medpause.web.forms import AcknowledgeForm, NoteForm, ReasonForm, ResumeDateForm, StopDatesForm
 from medpause.web.templatetags.web_tags import sentence_join
 from medpause.web.views.common import add_domain_error, error_field
+from medpause.web.views.scope import UNIT, scope_of
+from medpause.web.views.uploads import document_groups, handle_uploads
 
 STEPS = {
     "stop": ["reason", "dates", "note", "documents", "consequences", "check"],
@@ -67,8 +64,6 @@ def clear_state(request, kind: str, person) -> None:
 
 def draft_of(scope, state: dict) -> Application | None:
     """The wizard's draft, if it still exists, is visible and is still a draft."""
-    from medpause.cases.selectors import applications_visible_to
-
     app_id = state.get("application_id")
     if not app_id:
         return None
@@ -184,8 +179,10 @@ def _context(scope, kind: str, step: str, **extra) -> dict:
 
 # --- the steps --------------------------------------------------------------------------
 
-def wizard_start(request, scope, kind: str):
+@role_required(*APPLICANTS)
+def wizard_start(request, kind: str, person_id: int | None = None):
     """Entry: resume the wizard where it was left, or start it."""
+    scope = scope_of(request, person_id, person_required=True)
     state = get_state(request, kind, scope.person)
     app = draft_of(scope, state)
     if state.get("application_id") and app is None:
@@ -202,9 +199,11 @@ def wizard_start(request, scope, kind: str):
     return redirect(scope.wizard_url(kind, first_open_step(scope, kind, state, app)))
 
 
-def wizard_step(request, scope, kind: str, step: str):
+@role_required(*APPLICANTS)
+def wizard_step(request, kind: str, step: str, person_id: int | None = None):
     if kind not in STEPS or (step not in STEPS[kind] and step != "cancel"):
         raise Http404
+    scope = scope_of(request, person_id, person_required=True)
     state = get_state(request, kind, scope.person)
     app = draft_of(scope, state)
     if state.get("application_id") and app is None and step != "cancel":
@@ -255,7 +254,7 @@ def _reason(request, scope, kind, state, app):
             return _next(request, scope, kind, state)
     else:
         form = ReasonForm(initial={"reason": state.get("reason")}, reasons=allowed, hints=hints)
-    if scope.audience == "unit":
+    if scope.audience == UNIT:
         form.fields["reason"].label = _("Why should this employee's insurance stop?")
     return render(request, "web/wizard/reason.html", _context(
         scope, kind, "reason", form=form, refused=refused, no_reasons=not allowed,
@@ -395,63 +394,10 @@ def _note(request, scope, kind, state, app):
     return render(request, "web/wizard/note.html", _context(scope, kind, "note", form=form))
 
 
-def document_groups(application: Application, scope=None) -> dict:
-    """What the documents step and the supplement page show: each required group with its
-    kinds and the files already uploaded; the groups the bureau holds."""
-    policy = application_policy(application)
-    reason = policy.reasons[application.reason]
-    missing = set(missing_documents(application))
-    docs = list(application.documents.all())
-    codes = list(required_groups_of(application))
-    for code in application.supplement_groups or []:
-        if code not in codes and code in policy.groups:
-            codes.append(code)
-    groups = []
-    for code in codes:
-        group = policy.groups[code]
-        kinds = [(k, policy.kinds[k].name) for k in group.any_of]
-        uploaded = [d for d in docs if d.kind in group.any_of]
-        groups.append({
-            "code": code, "name": group.name, "kinds": kinds, "uploaded": uploaded,
-            "missing": code in missing, "requested": code in (application.supplement_groups or []),
-        })
-    held = []
-    if application.kind == Kind.STOP:
-        held = [policy.groups[c].name for c in reason.bureau_documents]
-    return {"groups": groups, "held": held, "kind_names": {k: v.name for k, v in policy.kinds.items()}}
-
-
-def handle_uploads(request, scope, application: Application, groups: list[dict]) -> tuple[int, dict]:
-    """Store every file chosen on the page. Returns (how many were stored, errors by group code)."""
-    stored, errors = 0, {}
-    for group in groups:
-        upload = request.FILES.get(f"file_{group['code']}")
-        if not upload:
-            continue
-        kind_codes = [k for k, _name in group["kinds"]]
-        kind = request.POST.get(f"kind_{group['code']}") or (kind_codes[0] if len(kind_codes) == 1 else "")
-        if kind not in kind_codes:
-            errors[group["code"]] = gettext("Choose which document this is for %(group)s.") % {"group": group["name"]}
-            continue
-        limit = settings.MEDPAUSE_MAX_UPLOAD_BYTES
-        if upload.size > limit:  # refuse before reading a huge file into memory
-            errors[group["code"]] = f"{group['name']}: " + gettext("The file is larger than %(mb)d MB.") % {
-                "mb": limit // (1024 * 1024)}
-            continue
-        try:
-            document_add(actor=scope.user, application=application, kind=kind, data=upload.read(),
-                         filename=upload.name)
-        except DomainError as exc:
-            errors[group["code"]] = f"{group['name']}: {exc.message}"
-        else:
-            stored += 1
-    return stored, errors
-
-
 def _documents(request, scope, kind, state, app):
     errors: dict[str, str] = {}
     if request.method == "POST":
-        info = document_groups(app, scope)
+        info = document_groups(app)
         stored, errors = handle_uploads(request, scope, app, info["groups"])
         if stored and not errors:
             messages.success(request, _("Your files were uploaded."))
@@ -460,15 +406,15 @@ def _documents(request, scope, kind, state, app):
             if not missing:
                 state["docs_done"] = True
                 return _next(request, scope, kind, state)
-            info = document_groups(app, scope)
+            info = document_groups(app)
             for group in info["groups"]:
                 if group["missing"]:
                     errors[group["code"]] = gettext("Add a document for: %(group)s.") % {"group": group["name"]}
         elif not errors:
             return redirect(scope.wizard_url(kind, "documents"))
-    info = document_groups(app, scope)
+    info = document_groups(app)
     summary = [(f"file_{code}", message) for code, message in errors.items()]
-    unit = scope.person.unit if scope.audience == "unit" else None
+    unit = scope.person.unit if scope.audience == UNIT else None
     return render(request, "web/wizard/documents.html", _context(
         scope, kind, "documents", app=app, errors=summary, group_errors=errors, accept=ACCEPT, unit=unit, **info,
     ))
@@ -516,8 +462,8 @@ def _check(request, scope, kind, state, app):
                 errors.append(("", str(exc.message)))
         else:
             clear_state(request, kind, scope.person)
-            return redirect(scope.app_url("submitted", app))
-    info = document_groups(app, scope)
+            return redirect(scope.submitted_url(app))
+    info = document_groups(app)
     return render(request, "web/wizard/check.html", _context(
         scope, kind, "check", app=app, reason=reason, errors=errors, state=state,
         link_errors=True, **info,

@@ -1,39 +1,20 @@
-"""Reads on applications: visibility, completeness, history."""
+"""Reads on applications: one application, completeness, suspensions. Who sees which
+application is decided in medpause.accounts.permissions; the officers' queue and statistics
+are in `queue` and `statistics`."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from medpause.accounts.permissions import applications_visible_to, get_visible, suspensions_visible_to
 from medpause.cases.models import Application, Suspension
 from medpause.cases.states import EDITABLE_STATUSES
-from medpause.common.errors import NotFound
 from medpause.policy.schema import Policy
 from medpause.policy.selectors import policy_of, required_groups
 
 
-def applications_visible_to(user) -> QuerySet[Application]:
-    qs = Application.objects.select_related("person", "region", "policy_version", "unit")
-    role = getattr(user, "role", None)
-    if role == "admin":
-        return qs
-    if role == "officer" and user.region_id:
-        return qs.filter(region_id=user.region_id)
-    if role == "unit_agent" and user.unit_id:
-        return qs.filter(unit_id=user.unit_id, applicant_type="unit")
-    if role == "individual" and user.person_id:
-        return qs.filter(person_id=user.person_id)
-    return qs.none()
-
-
 def application_get(*, user, application_id) -> Application:
-    try:
-        app = applications_visible_to(user).filter(pk=int(application_id)).first()
-    except (TypeError, ValueError):
-        app = None
-    if app is None:
-        raise NotFound("not_found", _("No such application."))
-    return app
+    return get_visible(applications_visible_to(user), application_id, _("No such application."))
 
 
 def application_policy(application: Application) -> Policy:
@@ -73,17 +54,11 @@ def is_editable(application: Application) -> bool:
     return application.status in EDITABLE_STATUSES
 
 
-def suspensions_of(*, person) -> list[Suspension]:
-    return list(Suspension.objects.filter(person=person).order_by("start_date"))
+def suspensions_of(*, user, person) -> list[Suspension]:
+    """The periods without benefits of `person` that `user` may see, oldest first."""
+    return list(suspensions_visible_to(user).filter(person=person).order_by("start_date"))
 
 
 def current_suspension(*, person) -> Suspension | None:
     return Suspension.objects.filter(person=person, end_date__isnull=True).order_by("-start_date").first()
 
-
-def review_queue(*, user, status: str | None = None) -> QuerySet[Application]:
-    """The officer's queue: their region's applications, oldest submitted first."""
-    qs = applications_visible_to(user).exclude(status="draft")
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("first_submitted_at", "id")

@@ -1,0 +1,218 @@
+"""One application as the bureau sees it: its documents shown inline, the checklist of what its
+reason needs, the person's coverage and other applications, the history, and the decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from medpause.accounts.models import Role
+from medpause.accounts.permissions import documents_visible_to, get_visible
+from medpause.cases.models import Application, Kind
+from medpause.cases.selectors import application_policy, missing_documents, required_groups_of
+from medpause.cases.selectors.queue import bureau_applications_of
+from medpause.cases.services import (
+    application_approve,
+    application_reject,
+    application_request_supplement,
+    application_take,
+)
+from medpause.cases.states import PENDING_STATUSES, Action, allowed_actions
+from medpause.common.dates import today
+from medpause.common.errors import DomainError, NotFound
+from medpause.web.views.officer.common import (
+    application_or_404,
+    coverage,
+    days_left,
+    error_text,
+    officer_only,
+    page,
+    rows,
+)
+from medpause.web.views.officer.forms import DECISION_FORMS, decision_form
+
+REVIEW_ACTIONS = (Action.TAKE, Action.APPROVE, Action.REJECT, Action.REQUEST_SUPPLEMENT)
+VIEWABLE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# A document is shown inside the page's frame: nothing in it may run or load anything else.
+DOCUMENT_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+DONE_MESSAGES = {
+    Action.TAKE: _("You took application %(reference)s into review."),
+    Action.APPROVE: _("Application %(reference)s is approved."),
+    Action.REJECT: _("Application %(reference)s is rejected."),
+    Action.REQUEST_SUPPLEMENT: _("More documents were asked for on application %(reference)s."),
+}
+
+
+@dataclass
+class GroupCheck:
+    code: str
+    name: str
+    kinds: list[str]
+    documents: list = field(default_factory=list)
+    missing: bool = False
+    asked_again: bool = False
+    bureau: bool = False
+
+
+@dataclass
+class DocumentView:
+    document: object
+    kind_name: str
+    groups: list[str]
+    url: str
+    is_pdf: bool
+    is_image: bool
+
+
+def _kind_names(policy, group) -> list[str]:
+    return [policy.kinds[k].name for k in group.any_of if k in policy.kinds]
+
+
+def _checklist(app: Application, policy, documents) -> list[GroupCheck]:
+    missing = set(missing_documents(app))
+    required = required_groups_of(app)
+    codes = required + [g for g in app.supplement_groups or [] if g not in required]
+    checks = []
+    for code in codes:
+        group = policy.groups.get(code)
+        if group is None:
+            continue
+        kinds = set(group.any_of)
+        checks.append(GroupCheck(
+            code=code, name=group.name, kinds=_kind_names(policy, group),
+            documents=[d for d in documents if d.kind in kinds], missing=code in missing,
+            asked_again=code in (app.supplement_groups or []),
+        ))
+    reason = policy.reasons.get(app.reason)
+    if reason is not None and app.kind == Kind.STOP:
+        for code in reason.bureau_documents:
+            group = policy.groups.get(code)
+            if group is not None and code not in codes:
+                checks.append(GroupCheck(code=code, name=group.name, kinds=_kind_names(policy, group), bureau=True))
+    return checks
+
+
+def _document_views(app: Application, policy, documents) -> list[DocumentView]:
+    group_names: dict[str, list[str]] = {}
+    for group in policy.groups.values():
+        for kind in group.any_of:
+            group_names.setdefault(kind, []).append(group.name)
+    return [
+        DocumentView(
+            document=d,
+            kind_name=policy.kinds[d.kind].name if d.kind in policy.kinds else d.kind,
+            groups=group_names.get(d.kind, []),
+            url=reverse("officer:document", args=[app.pk, d.pk]),
+            is_pdf=d.content_type == "application/pdf",
+            is_image=d.content_type.startswith("image/"),
+        )
+        for d in documents
+    ]
+
+
+def _application_page(request, app: Application, *, bound=None, errors=None, status: int = 200):
+    on = today()
+    policy = application_policy(app)
+    reason = policy.reasons.get(app.reason)
+    documents = list(documents_visible_to(request.user, app))
+    allowed = [a for a in allowed_actions(app.status) if a in REVIEW_ACTIONS]
+    bound = bound or {}
+    action_forms = {
+        DECISION_FORMS[action][0]: bound.get(action) or decision_form(action, app)
+        for action in allowed if action != Action.TAKE
+    }
+    others = bureau_applications_of(user=request.user, person_id=app.person_id).exclude(pk=app.pk)
+    left = days_left(app.due_date, on)
+    pending = app.status in PENDING_STATUSES
+    overdue = pending and left is not None and left < 0
+    return page(request, "application.html", {
+        "app": app,
+        "person": app.person,
+        "policy": policy,
+        "reason": reason,
+        "reason_name": reason.name if reason else app.reason,
+        "documents": _document_views(app, policy, documents),
+        "checklist": _checklist(app, policy, documents),
+        "missing_count": len(missing_documents(app)),
+        "coverage": coverage(request.user, app.person, on),
+        "events": list(app.events.select_related("actor")),
+        "others": rows(others, on),
+        "allowed": allowed,
+        "can_take": Action.TAKE in allowed,
+        "forms": action_forms,
+        "posted_form": next(iter(bound.values()), None),
+        "posted_action": next(iter(bound.keys()), None),
+        "errors": errors or [],
+        "days_left": left,
+        "overdue": overdue,
+        "overdue_by": -left if left is not None and left < 0 else 0,
+        "pending": pending,
+        "today": on,
+        "role_labels": {**dict(Role.choices), "system": _("by rule")},
+        "kind_names": {code: kind.name for code, kind in policy.kinds.items()},
+        "supplement_names": [policy.groups[g].name for g in app.supplement_groups or [] if g in policy.groups],
+    }, status=status)
+
+
+@officer_only
+@require_GET
+def application(request, pk: int):
+    return _application_page(request, application_or_404(request, pk))
+
+
+def _decide(action: str, actor, app: Application, data: dict) -> None:
+    if action == Action.TAKE:
+        application_take(actor=actor, application=app)
+    elif action == Action.APPROVE:
+        application_approve(actor=actor, application=app, note=data.get("note", ""))
+    elif action == Action.REJECT:
+        application_reject(actor=actor, application=app, reason=data["reason"])
+    elif action == Action.REQUEST_SUPPLEMENT:
+        application_request_supplement(
+            actor=actor, application=app, reason=data["reason"], documents=list(data["documents"])
+        )
+
+
+@officer_only
+@require_POST
+def application_action(request, pk: int, action: str):
+    app = application_or_404(request, pk)
+    form = decision_form(action, app, request.POST)
+    bound = {action: form} if form is not None else {}
+    if form is not None and not form.is_valid():
+        return _application_page(request, app, bound=bound, status=422)
+    try:
+        _decide(action, request.user, app, form.cleaned_data if form is not None else {})
+    except DomainError as exc:
+        app = application_or_404(request, pk)
+        return _application_page(request, app, bound=bound, errors=[("", error_text(exc))], status=exc.status)
+    messages.success(request, DONE_MESSAGES[action] % {"reference": app.reference})
+    return HttpResponseRedirect(reverse("officer:application", args=[app.pk]))
+
+
+@officer_only
+@require_GET
+def document(request, pk: int, document_pk: int):
+    """One uploaded document, shown inline, only to those who may see it."""
+    app = application_or_404(request, pk)
+    try:
+        doc = get_visible(documents_visible_to(request.user, app), document_pk, _("No such document."))
+        handle = doc.file.open("rb")
+    except (NotFound, FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    ext = VIEWABLE_TYPES.get(doc.content_type)
+    if ext is None:  # never served as something a browser might run
+        response = FileResponse(handle, content_type="application/octet-stream", as_attachment=True,
+                                filename=f"{app.reference}-{doc.pk}.bin")
+    else:
+        response = FileResponse(handle, content_type=doc.content_type, as_attachment=False,
+                                filename=f"{app.reference}-{doc.pk}.{ext}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = DOCUMENT_CSP
+    return response
