@@ -242,7 +242,8 @@ def blank_checklist(reqs: list[dict]) -> list:
     rows, subheads, notes = [checklist_header()], [], []
     for req in reqs:
         subheads.append(len(rows))
-        title = _("If an individual applies") if req["applicant_type"] == ApplicantType.INDIVIDUAL else _("If a unit applies")
+        individual = req["applicant_type"] == ApplicantType.INDIVIDUAL
+        title = _("If an individual applies") if individual else _("If a unit applies")
         rows.append([p(title, "label", bold=True), "", "", ""])
         if not req["applicant_may_file"]:
             notes.append(len(rows))

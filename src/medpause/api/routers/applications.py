@@ -253,13 +253,10 @@ def application_list(request, query: Query[ListQuery]):
     if len(rows) > query.limit:
         rows = rows[: query.limit]
         final = rows[-1]
-        next_cursor = _SIGNER.sign_object(
-            {
-                "m": mode, "s": query.status, "u": user.pk, "i": final.pk,
-                "t": final.first_submitted_at.isoformat() if (reviewer and final.first_submitted_at) else None,
-            },
-            compress=True,
-        )
+        submitted = final.first_submitted_at if reviewer else None
+        state = {"m": mode, "s": query.status, "u": user.pk, "i": final.pk,
+                 "t": submitted.isoformat() if submitted else None}
+        next_cursor = _SIGNER.sign_object(state, compress=True)
     return Status(200, {"items": [_item(a) for a in rows], "next_cursor": next_cursor})
 
 

@@ -257,4 +257,5 @@ def person_certificate(
     person = person_get(user=user, person_id=person_id)
     from medpause.printing import certificate_pdf
 
-    return pdf_response(certificate_pdf(person=person, kind=kind, viewer=user), f"certificate-{kind}-{person.pk}.pdf")
+    pdf = certificate_pdf(person=person, kind=kind, viewer=user)
+    return pdf_response(pdf, f"certificate-{kind}-{person.pk}.pdf")

@@ -24,8 +24,8 @@ UNDRAFTED = [s for s in Status if s != Status.DRAFT]
 
 
 def review_queue(
-    *, user, statuses: Iterable[str] | None = None, reason: str = "", due: str = "", region: Region | None = None,
-    on: dt.date | None = None,
+    *, user, statuses: Iterable[str] | None = None, reason: str = "", due: str = "",
+    region: Region | None = None, on: dt.date | None = None,
 ) -> QuerySet[Application]:
     """`statuses`: only these (all when None); `reason`: one reason's code; `due`: `overdue`,
     `soon` (at most SOON_WORKING_DAYS working days left) or `later`, counted from `on`;

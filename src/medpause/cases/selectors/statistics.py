@@ -21,7 +21,9 @@ def _count(status: Status, counts: dict) -> dict:
     return {"status": status, "label": status.label, "count": counts.get(status.value, 0)}
 
 
-def review_statistics(*, user, on: dt.date, region: Region | None = None, days: int = STATISTICS_DAYS) -> dict:
+def review_statistics(
+    *, user, on: dt.date, region: Region | None = None, days: int = STATISTICS_DAYS
+) -> dict:
     """Decisions per day over the last `days` days (today included), the average time from first
     submission to decision, the backlog and the overdue count, in `region` when given."""
     qs = review_queue(user=user, region=region).exclude(status=Status.DRAFT)

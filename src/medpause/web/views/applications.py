@@ -93,7 +93,9 @@ def application_detail(request, app_id):
         "may_continue": may_act and app.status == Status.DRAFT,
         "supplement_note": supplement_note,
         "supplement_groups": [policy.groups[c].name for c in app.supplement_groups or [] if c in policy.groups],
-        "documents": [(d, info["kind_names"].get(d.kind, d.kind)) for d in documents_visible_to(scope.user, app)],
+        "documents": [
+            (d, info["kind_names"].get(d.kind, d.kind)) for d in documents_visible_to(scope.user, app)
+        ],
         "urls": {"withdraw": scope.withdraw_url(app), "supplement": scope.supplement_url(app),
                  "form": scope.form_url(app), "continue": scope.continue_url(app)},
         **{k: v for k, v in info.items() if k != "groups"},
@@ -117,7 +119,8 @@ def application_document(request, app_id, doc_id):
     """A document of an application the user may see; served by this view only."""
     scope = scope_of(request)
     app = get_application(scope, app_id)
-    document = or_404(get_visible, scope=documents_visible_to(scope.user, app), object_id=doc_id, message=_("No such document."))
+    documents = documents_visible_to(scope.user, app)
+    document = or_404(get_visible, scope=documents, object_id=doc_id, message=_("No such document."))
     return document_response(document)
 
 
@@ -125,7 +128,8 @@ def application_document(request, app_id, doc_id):
 def application_withdraw_view(request, app_id):
     scope = scope_of(request)
     app = get_application(scope, app_id)
-    if not is_applicant(actor=scope.user, application=app) or Action.WITHDRAW not in allowed_actions(app.status):
+    may_withdraw = Action.WITHDRAW in allowed_actions(app.status)
+    if not may_withdraw or not is_applicant(actor=scope.user, application=app):
         messages.error(request, _("This application can no longer be withdrawn."))
         return redirect(scope.detail_url(app))
     if request.method == "POST":

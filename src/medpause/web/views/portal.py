@@ -81,7 +81,8 @@ def coverage(request):
     }
     totals["all"] = totals["employer"] + totals["employee"]
     return render(request, "web/portal/coverage.html", {
-        "scope": scope, **coverage_context(request.user, person), "contributions": list(reversed(rows)), "totals": totals,
+        "scope": scope, **coverage_context(request.user, person), "contributions": list(reversed(rows)),
+        "totals": totals,
     })
 
 
@@ -95,4 +96,5 @@ def certificate(request, kind: str):
     except ImportError:
         return HttpResponse(gettext("The certificate cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
-    return pdf_response(certificate_pdf(person=person, kind=kind, viewer=request.user), f"certificate-{kind}.pdf")
+    pdf = certificate_pdf(person=person, kind=kind, viewer=request.user)
+    return pdf_response(pdf, f"certificate-{kind}.pdf")

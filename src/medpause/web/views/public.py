@@ -102,7 +102,8 @@ def _reason_hints(applicant_type: str, kind: str, reasons) -> dict:
     hints = {}
     for reason in reasons:
         parts = []
-        may_file = applicant_type in reason.filed_by or (kind == "resume" and applicant_type == ApplicantType.INDIVIDUAL)
+        resuming_oneself = kind == "resume" and applicant_type == ApplicantType.INDIVIDUAL
+        may_file = applicant_type in reason.filed_by or resuming_oneself
         if not may_file:
             who = listjoin(FILER_NAMES[f] for f in reason.filed_by)
             parts.append(gettext("You cannot file this yourself. Who may file: %(who)s.") % {"who": who})
@@ -178,7 +179,8 @@ def guide_answer(request):
     held = [d for d in req["documents"] if d["provided_by_bureau"]]
     params = {**start, "reason": reason_code}
     # A person may always ask to resume their own insurance, whoever filed the stop.
-    may_file = req["applicant_may_file"] or (start["kind"] == "resume" and start["applicant_type"] == ApplicantType.INDIVIDUAL)
+    resuming_oneself = start["kind"] == "resume" and start["applicant_type"] == ApplicantType.INDIVIDUAL
+    may_file = req["applicant_may_file"] or resuming_oneself
     form_url = _guide_url_kind(start["kind"], start["region"], reason_code)
     return render(request, "web/public/guide_answer.html", {
         "req": req,

@@ -79,9 +79,8 @@ def scope_of(request, person_id: int | None = None, *, person_required: bool = F
     insured person under /me/, a unit agent under /unit/; else 403); the employee in the path
     must be one of the unit's (else 404), and only a unit's pages name one."""
     audience = request.resolver_match.namespace
-    if audience not in AUDIENCE_ROLE:  # pragma: no cover - the URL list is mounted under these only
-        raise Http404
-    if not has_role(request.user, AUDIENCE_ROLE[audience]):
+    role = AUDIENCE_ROLE.get(audience)
+    if role is None or not has_role(request.user, role):
         raise PermissionDenied
     if audience == ME:
         if person_id is not None:

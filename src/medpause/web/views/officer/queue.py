@@ -27,7 +27,8 @@ def _statuses(status: str) -> list[str]:
 def queue(request):
     on = today()
     regions, region = region_choice(request, request.GET)
-    form = QueueFilterForm(request.GET or None, reasons=queue_reasons(review_queue(user=request.user, region=region, statuses=UNDRAFTED)))
+    reasons = queue_reasons(review_queue(user=request.user, region=region, statuses=UNDRAFTED))
+    form = QueueFilterForm(request.GET or None, reasons=reasons)
     form.is_valid()  # shows a choice it does not know; the list is filtered by the valid ones
     cleaned = getattr(form, "cleaned_data", {})
     data = {name: cleaned.get(name, "") for name in form.fields}
