@@ -18,9 +18,10 @@ or an officer filed for them once it is submitted. An administrator sees every a
 drafts included, though the bureau's lists (the queue, the API list, statistics) never show
 an applicant's draft.
 
-This module sits in `accounts`, the lowest app that knows roles. It imports no other app: the
-models it scopes are looked up by label in Django's app registry, the way foreign keys name
-models of other apps, so every app may use it without an import cycle.
+This module sits in `accounts`, the lowest app that knows roles. It imports no other app (only
+`common`, which is below them all): the models it scopes are looked up by label in Django's
+app registry, the way foreign keys name models of other apps, so every app may use it without
+an import cycle.
 """
 
 from __future__ import annotations
