@@ -141,7 +141,7 @@ def site(transactional_db):
         document_add,
     )
     from medpause.common.dates import add_months, today
-    from medpause.registry.services import contribution_record
+    from medpause.coverage.services import contribution_record
     from tests.factories import make_person, make_unit, make_user, png_bytes
 
     day = today()
