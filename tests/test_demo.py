@@ -31,11 +31,6 @@ USERNAMES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def run_demo() -> str:
     out = StringIO()
     call_command("demo", stdout=out)

@@ -67,12 +67,6 @@ def web_text():
     return Catalog
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Sign-ins happen many times here; a fast hasher keeps the browser tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def clock(monkeypatch):
     """clock.advance(days): make "today" (medpause.common.dates.today, which reads
