@@ -21,8 +21,7 @@ from medpause.cases.services import (
 )
 from medpause.common.dates import add_months, month_start, today
 from medpause.common.errors import Refused
-from medpause.coverage.services import settlement_create
-from medpause.registry.services import contribution_record
+from medpause.coverage.services import contribution_record, settlement_create
 from tests.cases.helpers import flexible_with_login, upload_required
 from tests.factories import PNG_1PX, make_person, make_unit, make_user
 

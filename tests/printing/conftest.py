@@ -8,11 +8,6 @@ import pytest
 from pypdf import PdfReader
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class Pdf:
     """A generated PDF opened with pypdf; `text` has every whitespace removed, so a phrase
     found in it does not depend on where the layout broke the lines."""

@@ -9,8 +9,8 @@ from django.utils import translation
 from medpause.cases.services import application_approve, application_create, application_submit, document_add
 from medpause.common.dates import add_months, month_start, today
 from medpause.common.errors import NotFound
+from medpause.coverage.services import contribution_record
 from medpause.printing import certificate_pdf
-from medpause.registry.services import contribution_record
 from tests.factories import PNG_1PX, make_person, make_unit, make_user
 
 pytestmark = pytest.mark.django_db

@@ -55,7 +55,8 @@ INSTALLED_APPS = [
     "medpause.web",  # before batches and api: the pages' wording wins for shared words
     "medpause.batches",
     "medpause.api",
-    "medpause.printing",  # last: the earlier apps' translations win for shared words
+    "medpause.printing",  # after the other catalogs: their translations win for shared words
+    "medpause.ops",  # set-up, serving, demo data: the top layer, no models
 ]
 
 MIDDLEWARE = [

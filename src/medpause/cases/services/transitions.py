@@ -51,7 +51,10 @@ def _move(application: Application, action: str, *, actor, role: str, note: str 
         actor=actor, role=role, action=f"application.{action}", target=application,
         data={"from": source, "to": target, "note": note, **(data or {})},
     )
-    transaction.on_commit(lambda: notify_application(application_id=application.pk, action=action))
+    transaction.on_commit(lambda: notify_application(
+        action=action, application_id=application.pk, reference=application.reference,
+        person_id=application.person_id, unit_id=application.unit_id, region_id=application.region_id,
+    ))
     return application
 
 

@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand
 
+from medpause.cases.services.reminders import reminders_send
 from medpause.common.dates import today
-from medpause.notices.services import reminders_send
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand
 
-from medpause.demo import demo_load, logins_table
+from medpause.ops.demo import demo_load, logins_table
 
 
 class Command(BaseCommand):

@@ -31,9 +31,10 @@ from medpause.cases.services import (
 )
 from medpause.common.dates import add_months, month_start, today
 from medpause.common.errors import DomainError
+from medpause.coverage.services import contribution_record
 from medpause.policy.models import PolicyVersion, Region
 from medpause.registry.models import Person, Unit
-from medpause.registry.services import contribution_record, person_register, unit_register
+from medpause.registry.services import person_register, unit_register
 
 DEMO_PASSWORD = "medpause-demo"
 CONTRIBUTION_MONTHS = 12
