@@ -16,6 +16,8 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -292,6 +294,15 @@ def grid(rows, col_widths, *, label_cols=(0,), header: bool = False, extra=None,
 
 def gap(height: float = 4) -> Spacer:
     return Spacer(1, height)
+
+
+def qr_code(value: str, size: float = 80) -> Drawing:
+    """A QR code of `value` (an address), `size` points square, drawn by reportlab itself."""
+    widget = QrCodeWidget(value, barLevel="M")
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    return drawing
 
 
 # --- the page -------------------------------------------------------------------
