@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("unit/batches/", include("medpause.batches.urls")),
+    path("", include("medpause.printing.urls")),  # /verify/, applications' receipt.pdf
     path("", include("medpause.web.urls")),
 ]

@@ -112,18 +112,17 @@ def demo_png(label: str = "") -> bytes:
 
 
 def demo_pdf(title: str, person: str) -> bytes:
-    """A one-page PDF naming the document and the person, in Chinese."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    """A one-page PDF naming the document and the person, in Chinese (in the embedded font of
+    the printed documents, so that any reader shows it)."""
     from reportlab.pdfgen import canvas
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    from medpause.printing.layout import CJK_FONT
+
     buf = BytesIO()
     c = canvas.Canvas(buf)
-    c.setFont("STSong-Light", 16)
+    c.setFont(CJK_FONT, 16)
     c.drawString(72, 760, f"{title}（演示材料）")
-    c.setFont("STSong-Light", 12)
+    c.setFont(CJK_FONT, 12)
     c.drawString(72, 730, f"姓名：{person}")
     c.drawString(72, 710, "本文件由 medpause 演示数据生成，不是真实证件。")
     c.save()

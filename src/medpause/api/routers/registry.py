@@ -254,4 +254,5 @@ def person_certificate(
     person = person_get(user=user, person_id=person_id)
     from medpause.printing import certificate_pdf
 
-    return pdf_response(certificate_pdf(person=person, kind=kind), f"certificate-{kind}-{person.pk}.pdf")
+    data = certificate_pdf(person=person, kind=kind, base_url=request.build_absolute_uri("/"))
+    return pdf_response(data, f"certificate-{kind}-{person.pk}.pdf")

@@ -95,7 +95,8 @@ def certificate(request, kind: str):
     except ImportError:
         return HttpResponse(gettext("The certificate cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
-    return pdf_response(certificate_pdf(person=person, kind=kind), f"certificate-{kind}.pdf")
+    data = certificate_pdf(person=person, kind=kind, base_url=request.build_absolute_uri("/"))
+    return pdf_response(data, f"certificate-{kind}.pdf")
 
 
 # --- wizard and application pages, scoped to the signed-in person ------------------------
