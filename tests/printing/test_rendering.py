@@ -16,9 +16,9 @@ from medpause.cases.services import (
     document_add,
 )
 from medpause.common.dates import add_months, month_start, today
+from medpause.coverage.services import contribution_record
 from medpause.printing import application_form_pdf, blank_form_pdf, certificate_pdf, receipt_pdf
 from medpause.printing.layout import CJK_FONT, CONTENT_WIDTH, MARGIN, PAGE_WIDTH, build
-from medpause.registry.services import contribution_record
 from tests.factories import PNG_1PX, make_person, make_unit, make_user, pdf_bytes
 from tests.printing.conftest import STANDARD_FONTS
 

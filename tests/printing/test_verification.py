@@ -9,13 +9,13 @@ from django.utils import translation
 
 from medpause.common.errors import NotFound
 from medpause.common.masking import mask_name
+from medpause.coverage.services import contribution_record
 from medpause.printing import certificate_pdf
 from medpause.printing.layout import qr_code
 from medpause.printing.models import IssuedDocument
 from medpause.printing.selectors import issued_document_by_code, verification_of
 from medpause.printing.services import document_issue
 from medpause.printing.verification import ALPHABET, format_code, new_code, normalize_code, verify_url
-from medpause.registry.services import contribution_record
 from tests.factories import make_person
 from tests.printing.test_certificates import code_of, past_months
 

@@ -92,7 +92,7 @@ def _role(role: str):
 
 def _receipt(request, app_id: int):
     from medpause.printing import receipt_pdf
-    from medpause.web.views.common import pdf_response
+    from medpause.printing.responses import pdf_response
 
     try:
         app = application_get(user=request.user, application_id=app_id)
