@@ -137,9 +137,13 @@ def test_the_first_refusal_wins_in_the_rulebooks_order(policy):
     assert stop_refusal(policy, "death", TODAY - D(days=400), applicant="individual")[0] == (
         "reason_not_allowed_for_applicant"
     )
-    # a retired person with a date too early: the date first, then the retirement
+    # the rules that need no dates come before the dates: a retired person is told so first
     retired = dataclasses.replace(EMPLOYEE, retired=True)
-    assert stop_refusal(policy, "retirement", TODAY - D(days=91), person=retired)[0] == "start_date_too_early"
+    assert stop_refusal(policy, "retirement", TODAY - D(days=91), person=retired)[0] == "already_retired"
+    assert stop_refusal(policy, "retirement", TODAY - D(days=91))[0] == "start_date_too_early"
+    # the dates before the overlaps
+    open_stop = StopPeriod(pk=5, start_date=TODAY - D(days=60), end_date=None, terminating=False)
+    assert stop_refusal(policy, "enlistment", TODAY, TODAY - D(days=1), recorded=[open_stop])[0] == "invalid_dates"
 
 
 # --- overlaps ----------------------------------------------------------------------------------

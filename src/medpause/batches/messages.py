@@ -1,15 +1,17 @@
 """Every message a batch can show, by key. Errors are stored as (code, key, params) and
 rendered when read, in the reader's language. Here only what a file, a cell or a batch can
 get wrong; a row refused by a rule shows the rulebook's own sentence (cases.rules.MESSAGES,
-merged in below), the one a single application shows."""
+read through, not copied), the one a single application shows."""
 
 from __future__ import annotations
+
+from collections import ChainMap
 
 from django.utils.translation import gettext_lazy as _
 
 from medpause.cases import rules
 
-MESSAGES = {
+_BATCH_MESSAGES = {
     # --- file ----------------------------------------------------------------------------
     "empty_file": _("The file is empty."),
     "no_rows": _("The file has a header row but no data rows."),
@@ -64,7 +66,8 @@ MESSAGES = {
         "correct it."
     ),
 }
-MESSAGES.update(rules.MESSAGES)  # a row a rule refuses: the rulebook's sentence, kept there once
+# A row a rule refuses shows the rulebook's own sentence: its table is read, not copied.
+MESSAGES = ChainMap(_BATCH_MESSAGES, rules.MESSAGES)
 
 
 def render(key: str, params: dict | None = None) -> str:

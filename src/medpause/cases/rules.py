@@ -202,8 +202,9 @@ def _retired_refusal(person: PersonFacts, reason: Reason) -> Refusal | None:
 
 
 def reason_refusal(*, person: PersonFacts, reason: Reason, applicant_type: str) -> Refusal | None:
-    """May this applicant choose this reason for this person (the checks that need no dates)?
-    None if they may; else the refusal judge_stop would give whatever the dates."""
+    """May this applicant choose this reason for this person? The rules of a stop that need no
+    dates, in order; None if they may, else the refusal judge_stop gives whatever the dates.
+    A new rule about the person and the reason alone goes here."""
     return (
         _filer_refusal(reason, applicant_type, STOP) or _category_refusal(person, reason)
         or _retired_refusal(person, reason)
@@ -227,9 +228,10 @@ def judge_stop(
     today: dt.date, recorded: Iterable[StopPeriod] = (), pending: Iterable[PendingStop] = (),
 ) -> None:
     """Every rule a stop must pass; raises the first Refusal. `recorded`: the person's
-    suspensions; `pending`: their other stop applications being handled."""
-    _raise(_filer_refusal(reason, applicant_type, STOP))
-    _raise(_category_refusal(person, reason))
+    suspensions; `pending`: their other stop applications being handled. The rules that need
+    no dates come first (reason_refusal: the wizard offers only the reasons that pass them),
+    then the dates, then the overlaps."""
+    _raise(reason_refusal(person=person, reason=reason, applicant_type=applicant_type))
     if end is not None and end < start:
         raise Refusal("invalid_dates", "invalid_dates.end_before_start")
     if end is not None and not reason.resumable:
@@ -241,7 +243,6 @@ def judge_stop(
             details={"max_duration_months": reason.max_duration_months, "latest_end_date": limit.isoformat()},
         )
     _raise(_too_early(reason, start, today, "start_date_too_early"))
-    _raise(_retired_refusal(person, reason))
     for period in recorded:
         if supersedes(reason, period, start):
             continue
