@@ -1,12 +1,14 @@
-"""Reads on applications: visibility, completeness, history."""
+"""Reads on applications: visibility, completeness, history, and the facts the rulebook
+(cases.rules) judges one person by."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from medpause.cases.models import Application, Suspension
-from medpause.cases.states import EDITABLE_STATUSES
+from medpause.cases.models import Application, Kind, Suspension
+from medpause.cases.rules import PendingStop, PersonFacts, StopPeriod, StopToResume
+from medpause.cases.states import EDITABLE_STATUSES, PENDING_STATUSES
 from medpause.common.errors import NotFound
 from medpause.policy.schema import Policy
 from medpause.policy.selectors import policy_of, required_groups
@@ -87,3 +89,42 @@ def review_queue(*, user, status: str | None = None) -> QuerySet[Application]:
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("first_submitted_at", "id")
+
+
+# --- the facts of one person, for cases.rules (batches load the same for a chunk at once) ------
+
+def person_facts(person) -> PersonFacts:
+    return PersonFacts(person.pk, person.unit_id, person.region_id, person.category, person.retired)
+
+
+def stop_facts(*, person, exclude_application_id: int | None = None, lock: bool = False):
+    """(recorded suspensions oldest first, pending stop applications) of the person; the
+    application being judged itself left out. `lock`: the suspensions are locked for update."""
+    periods = Suspension.objects.filter(person=person).order_by("start_date", "pk")
+    if lock:
+        periods = periods.select_for_update()
+    recorded = [
+        StopPeriod(*values) for values in periods.values_list("pk", "start_date", "end_date", "terminating")
+    ]
+    pending = Application.objects.filter(person=person, kind=Kind.STOP, status__in=PENDING_STATUSES)
+    if exclude_application_id:
+        pending = pending.exclude(pk=exclude_application_id)
+    return recorded, [
+        PendingStop(*values)
+        for values in pending.values_list("pk", "start_date", "end_date", "reference")
+    ]
+
+
+def stop_to_resume(suspension: Suspension) -> StopToResume:
+    return StopToResume(
+        suspension.pk, suspension.reason, suspension.terminating, suspension.start_date,
+        suspension.planned_end_date, suspension.end_date,
+    )
+
+
+def resume_pending(*, suspension_id: int, exclude_application_id: int | None = None) -> bool:
+    """Whether another resumption of this stop is being handled."""
+    pending = Application.objects.filter(suspension_id=suspension_id, kind=Kind.RESUME, status__in=PENDING_STATUSES)
+    if exclude_application_id:
+        pending = pending.exclude(pk=exclude_application_id)
+    return pending.exists()

@@ -14,14 +14,15 @@ __all__ = ["blank_form_pdf", "application_form_pdf", "certificate_pdf", "receipt
 
 _HOMES = {
     "blank_form_pdf": "medpause.printing.forms",
-    "application_form_pdf": "medpause.printing.forms",
+    "application_form_pdf": "medpause.printing.filled",
     "certificate_pdf": "medpause.printing.certificates",
     "receipt_pdf": "medpause.printing.receipt",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from medpause.printing.certificates import certificate_pdf
-    from medpause.printing.forms import application_form_pdf, blank_form_pdf
+    from medpause.printing.filled import application_form_pdf
+    from medpause.printing.forms import blank_form_pdf
     from medpause.printing.receipt import receipt_pdf
 
 

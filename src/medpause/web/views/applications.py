@@ -22,7 +22,8 @@ from medpause.cases.services import application_submit, application_withdraw
 from medpause.cases.states import Status, allowed_actions
 from medpause.common.errors import DomainError
 from medpause.web.views.common import document_response, or_404, pdf_response, status_label
-from medpause.web.views.wizard import document_groups, handle_uploads, load_draft
+from medpause.web.views.documents import document_groups, handle_uploads
+from medpause.web.views.wizard import load_draft
 
 ROLE_LABELS = {
     "individual": _("Insured person"),

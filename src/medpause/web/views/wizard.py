@@ -4,36 +4,35 @@ are confirmed, so documents can attach to it."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from medpause.cases import rules
 from medpause.cases.models import Application, Kind
 from medpause.cases.selectors import (
     application_policy,
     current_suspension,
     missing_documents,
-    required_groups_of,
+    person_facts,
+    stop_to_resume,
 )
 from medpause.cases.services import (
     application_create,
     application_submit,
     application_update,
     application_withdraw,
-    document_add,
 )
 from medpause.cases.states import Status
-from medpause.common.dates import add_months, today
+from medpause.common.dates import today
 from medpause.common.errors import DomainError
 from medpause.policy.selectors import consequences_for, policy_in_force
 from medpause.web.forms import AcknowledgeForm, NoteForm, ReasonForm, ResumeDateForm, StopDatesForm
 from medpause.web.templatetags.web_tags import sentence_join
 from medpause.web.views.common import add_domain_error, error_field
+from medpause.web.views.documents import document_groups, handle_uploads
 
 STEPS = {
     "stop": ["reason", "dates", "note", "documents", "consequences", "check"],
@@ -100,18 +99,22 @@ def person_policy(person):
 
 
 def reason_refusal(reason, scope) -> str:
-    """Why this person may not choose this reason here, or "" if they may."""
-    person = scope.person
-    if scope.applicant_type not in reason.filed_by:
+    """Why this person may not choose this reason here, or "" if they may. The rulebook
+    decides (cases.rules.reason_refusal); the page says it in words for this reader: who may
+    file instead, or which kind of insurance the reason is for."""
+    refusal = rules.reason_refusal(
+        person=person_facts(scope.person), reason=reason, applicant_type=scope.applicant_type
+    )
+    if refusal is None:
+        return ""
+    if refusal.code == "reason_not_allowed_for_applicant":
         others = [f for f in reason.filed_by if f != "officer"]
         return str(FILER_REASON_TEXT[others[0] if others else "officer"])
-    if person.category not in reason.categories:
-        if person.category == "flexible":
+    if refusal.code == "reason_not_allowed_for_category":
+        if scope.person.category == "flexible":
             return gettext("This reason applies only to employees insured through a unit.")
         return gettext("This reason applies only to flexible workers who pay alone.")
-    if reason.effect == "retire" and person.retired:
-        return gettext("This person is already recorded as retired.")
-    return ""
+    return str(refusal.message)
 
 
 def reason_hint(reason) -> str:
@@ -132,11 +135,7 @@ def reason_hint(reason) -> str:
 def suspension_to_resume(scope):
     """The current, resumable stop of the person, or None."""
     suspension = current_suspension(person=scope.person)
-    if suspension is None or suspension.terminating:
-        return None
-    policy = person_policy(scope.person)
-    reason = policy.reasons.get(suspension.reason)
-    if reason is None or not reason.resumable:
+    if suspension is None or not rules.is_resumable(stop_to_resume(suspension), person_policy(scope.person)):
         return None
     return suspension
 
@@ -265,7 +264,7 @@ def _reason(request, scope, kind, state, app):
 def _stop_date_hints(reason) -> tuple[str, str]:
     day = today()
     if reason.backdate_days:
-        earliest = day - dt.timedelta(days=reason.backdate_days)
+        earliest = rules.earliest_start(reason, day)
         start_hint = gettext("The earliest first day is %(date)s (up to %(days)d days in the past). For example, %(example)s.") % {
             "date": earliest.isoformat(), "days": reason.backdate_days, "example": day.isoformat()}
     else:
@@ -276,8 +275,7 @@ def _stop_date_hints(reason) -> tuple[str, str]:
         end_hint = gettext(
             "A stop for this reason may last at most %(months)d months. For a stop from today, the latest last "
             "day is %(limit)s."
-        ) % {"months": reason.max_duration_months,
-             "limit": (add_months(day, reason.max_duration_months) - dt.timedelta(days=1)).isoformat()}
+        ) % {"months": reason.max_duration_months, "limit": rules.latest_end(reason, day).isoformat()}
     else:
         end_hint = gettext("Leave this empty if you do not know yet. You can apply to resume at any time.")
     return start_hint, end_hint
@@ -334,8 +332,7 @@ def _resume_date(request, scope, kind, state, app):
         return redirect(scope.wizard_url(kind, "start"))
     policy = person_policy(scope.person)
     reason = policy.reasons[suspension.reason]
-    earliest = today() - dt.timedelta(days=reason.backdate_days)
-    earliest = max(earliest, suspension.start_date + dt.timedelta(days=1))
+    earliest = rules.earliest_resume(reason, stop_to_resume(suspension), today())
     values = {"start": suspension.start_date.isoformat(), "earliest": earliest.isoformat(),
               "end": suspension.planned_end_date.isoformat() if suspension.planned_end_date else ""}
     if suspension.planned_end_date:
@@ -393,59 +390,6 @@ def _note(request, scope, kind, state, app):
     else:
         form = NoteForm(initial={"note": state.get("note", "")})
     return render(request, "web/wizard/note.html", _context(scope, kind, "note", form=form))
-
-
-def document_groups(application: Application, scope=None) -> dict:
-    """What the documents step and the supplement page show: each required group with its
-    kinds and the files already uploaded; the groups the bureau holds."""
-    policy = application_policy(application)
-    reason = policy.reasons[application.reason]
-    missing = set(missing_documents(application))
-    docs = list(application.documents.all())
-    codes = list(required_groups_of(application))
-    for code in application.supplement_groups or []:
-        if code not in codes and code in policy.groups:
-            codes.append(code)
-    groups = []
-    for code in codes:
-        group = policy.groups[code]
-        kinds = [(k, policy.kinds[k].name) for k in group.any_of]
-        uploaded = [d for d in docs if d.kind in group.any_of]
-        groups.append({
-            "code": code, "name": group.name, "kinds": kinds, "uploaded": uploaded,
-            "missing": code in missing, "requested": code in (application.supplement_groups or []),
-        })
-    held = []
-    if application.kind == Kind.STOP:
-        held = [policy.groups[c].name for c in reason.bureau_documents]
-    return {"groups": groups, "held": held, "kind_names": {k: v.name for k, v in policy.kinds.items()}}
-
-
-def handle_uploads(request, scope, application: Application, groups: list[dict]) -> tuple[int, dict]:
-    """Store every file chosen on the page. Returns (how many were stored, errors by group code)."""
-    stored, errors = 0, {}
-    for group in groups:
-        upload = request.FILES.get(f"file_{group['code']}")
-        if not upload:
-            continue
-        kind_codes = [k for k, _name in group["kinds"]]
-        kind = request.POST.get(f"kind_{group['code']}") or (kind_codes[0] if len(kind_codes) == 1 else "")
-        if kind not in kind_codes:
-            errors[group["code"]] = gettext("Choose which document this is for %(group)s.") % {"group": group["name"]}
-            continue
-        limit = settings.MEDPAUSE_MAX_UPLOAD_BYTES
-        if upload.size > limit:  # refuse before reading a huge file into memory
-            errors[group["code"]] = f"{group['name']}: " + gettext("The file is larger than %(mb)d MB.") % {
-                "mb": limit // (1024 * 1024)}
-            continue
-        try:
-            document_add(actor=scope.user, application=application, kind=kind, data=upload.read(),
-                         filename=upload.name)
-        except DomainError as exc:
-            errors[group["code"]] = f"{group['name']}: {exc.message}"
-        else:
-            stored += 1
-    return stored, errors
 
 
 def _documents(request, scope, kind, state, app):

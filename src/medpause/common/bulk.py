@@ -1,4 +1,5 @@
-"""Plain multi-row INSERTs for the apply stage, without building a model instance per row.
+"""Plain multi-row INSERTs (a batch file's applications, their history and audit events), without
+building a model instance per row.
 
 Django's bulk_create prepares every value of every object through the field machinery; for
 hundreds of thousands of rows that, not the database, is most of the time. Here the columns
