@@ -241,7 +241,7 @@ def test_who_may_resume(policy):
 
 def test_on_the_spot_only_for_units_where_the_policy_says_so(policy):
     plain = policy.reasons["resignation"]
-    spot = dataclasses.replace(plain, on_the_spot_for_units=True, sources=("a", "b"))
+    spot = plain.model_copy(update={"on_the_spot_for_units": True, "sources": ("a", "b")})
     assert rules.decided_on_the_spot(applicant_type="unit", reason=spot)
     assert not rules.decided_on_the_spot(applicant_type="individual", reason=spot)
     assert not rules.decided_on_the_spot(applicant_type="unit", reason=plain)
@@ -287,7 +287,7 @@ def test_resumption_ends_the_day_before_and_waits_after_a_long_break(policy):
                                  resume_date=after)
     assert effect.benefits_from == dt.date(2026, 10, 16)
     assert effect.record() == {"effect": "resume", "suspension_id": 4, "benefits_from": "2026-10-16"}
-    no_wait = dataclasses.replace(enlistment, waiting_period=False)
+    no_wait = enlistment.model_copy(update={"waiting_period": False})
     assert rules.resume_effect(policy=policy, reason=no_wait, category="employee", suspension=stopped,
                                resume_date=after).benefits_from is None
 
