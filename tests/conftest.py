@@ -26,6 +26,14 @@ def _reference_data_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(request, settings):
+    """Users are made by the hundred here: hash their passwords with MD5, not argon2 (slow by
+    design). A test of the real hasher is marked `real_hasher`."""
+    if request.node.get_closest_marker("real_hasher") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,

@@ -21,7 +21,7 @@ from medpause.cases.states import OPEN_STATUSES, Status
 from medpause.common.dates import add_months, today
 from medpause.coverage.models import Settlement
 from medpause.coverage.selectors import card_status_on, current_card_status
-from medpause.demo import DEMO_PASSWORD, LOGINS
+from medpause.ops.demo import DEMO_PASSWORD, LOGINS
 from medpause.registry.models import Person, Unit
 from medpause.registry.services import id_number_clean, uscc_clean
 
@@ -31,11 +31,6 @@ USERNAMES = {
     "admin", "officer.beijing", "officer.shanghai", "officer.wuhan", "officer.chengdu", "unit.beijing",
     "unit.chengdu", "zhang.wei", "li.na", "wang.fang", "hospital",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def run_demo() -> str:

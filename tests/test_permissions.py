@@ -37,9 +37,9 @@ from medpause.api.api import api
 from medpause.batches.services import batch_create
 from medpause.cases.services import application_approve, application_create, application_submit
 from medpause.common.dates import add_months, month_start, today
-from medpause.coverage.services import settlement_create
+from medpause.coverage.services import contribution_record, settlement_create
 from medpause.notices.services import notify_application
-from medpause.registry.services import contribution_record
+from medpause.printing.services import document_issue
 from tests.factories import PNG_1PX, id_number, make_person, make_unit, make_user, uscc_code
 from tests.web.conftest import upload_required
 
@@ -125,12 +125,15 @@ def _build() -> SimpleNamespace:
     settlement_create(institution=users["institution"], card_number=owner_person.card.number, date=today(),
                       amount="10.00", institution_reference="walk-1")
     contribution_record(person=owner_person, month=add_months(month_start(today()), -1))
-    notify_application(application_id=app.pk, action="submit")
+    notify_application(action="submit", application_id=app.pk, reference=app.reference, person_id=app.person_id,
+                       unit_id=app.unit_id, region_id=app.region_id)
     Group.objects.create(name="clerks")
     batch = batch_create(actor=agent, kind="stop", upload=SimpleUploadedFile("b.csv", _batch_csv(owner_person)),
                          filename="b.csv")
     tokens = {role: token_issue(user=user) for role, user in users.items()}
-    return SimpleNamespace(unit=unit, person=owner_person, app=app, rep_document=rep_document, batch=batch,
+    issued = document_issue(kind="receipt", person=owner_person, region=owner_person.region, application=app,
+                            fields={"reference": app.reference})
+    return SimpleNamespace(unit=unit, person=owner_person, app=app, rep_document=rep_document, batch=batch, issued=issued,
                            users=users, tokens=tokens)
 
 
@@ -231,6 +234,9 @@ SITE: dict[str, Site] = {
     "guide/form/<str:kind>.pdf": Site("/guide/form/stop.pdf", answers(200),
                                       query={"region": "110000", "reason": "resignation"}),
     "i18n/setlang/": Site("/i18n/setlang/", answers(302)),  # changes nothing without a POST: back home
+    # the public check of a verification code: the form, and a code that was issued
+    "verify/": Site("/verify/", answers(200)),
+    "verify/<str:code>/": Site(lambda w: f"/verify/{w.issued.code}/", answers(200)),
     # the insured person's own pages: every insured person has them
     "me/": Site("/me/", page_of("owner", "other_person")),
     "me/coverage/": Site("/me/coverage/", page_of("owner", "other_person")),
@@ -261,6 +267,7 @@ SITE: dict[str, Site] = {
     "me/applications/<int:app_id>/more-documents/": app_page("more-documents/", "me", 302),
     "me/applications/<int:app_id>/continue/": app_page("continue/", "me", 302),
     "me/applications/<int:app_id>/form.pdf": app_page("form.pdf", "me", 200),
+    "me/applications/<int:app_id>/receipt.pdf": app_page("receipt.pdf", "me", 200),
     "unit/applications/<int:app_id>/": app_page("", "unit", 200),
     "unit/applications/<int:app_id>/sent/": app_page("sent/", "unit", 200),
     "unit/applications/<int:app_id>/documents/<int:doc_id>/": app_page("documents/{doc}/", "unit", 200),
@@ -268,6 +275,7 @@ SITE: dict[str, Site] = {
     "unit/applications/<int:app_id>/more-documents/": app_page("more-documents/", "unit", 302),
     "unit/applications/<int:app_id>/continue/": app_page("continue/", "unit", 302),
     "unit/applications/<int:app_id>/form.pdf": app_page("form.pdf", "unit", 200),
+    "unit/applications/<int:app_id>/receipt.pdf": app_page("receipt.pdf", "unit", 200),
     # the unit's own pages and batch files
     "unit/": Site("/unit/", page_of("agent", "other_agent")),
     "unit/employees/<int:person_id>/": Site(lambda w: f"/unit/employees/{w.person.pk}/",
@@ -506,6 +514,8 @@ API: dict[tuple[str, str], Call] = {
     ("post", "/applications/{application_id}/request-supplement"): Call(
         _app("/request-supplement"), REVIEW, body={"reason": "more", "documents": ["identity"]}),
     ("get", "/applications/{application_id}/form.pdf"): Call(_app("/form.pdf"), THE_APPLICATION),
+    ("get", "/applications/{application_id}/receipt.pdf"): Call(_app("/receipt.pdf"), THE_APPLICATION),
+    ("get", "/certificates/{code}"): Call(lambda w: f"/certificates/{w.issued.code}", PUBLIC),
     ("get", "/eligibility"): Call(lambda w: f"/eligibility?card_number={w.person.card.number}",
                                   api_answers(403, admin=200, institution=200)),
     ("post", "/settlements"): Call("/settlements", api_answers(403, institution=201), body=lambda w: {

@@ -12,6 +12,7 @@ from tests.factories import make_person, make_user, region
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.real_hasher
 def test_argon2_is_the_password_hasher():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert get_hasher("default").algorithm == "argon2"
@@ -20,6 +21,11 @@ def test_argon2_is_the_password_hasher():
     assert stored.startswith("argon2$") and "a-long-password" not in stored
     assert user.check_password("a-long-password") and not user.check_password("wrong-password")
 
+
+
+def test_other_tests_hash_with_the_fast_hasher():
+    user = make_user("admin", password="a-long-password")
+    assert User.objects.get(pk=user.pk).password.startswith("md5$")
 
 def test_a_token_is_stored_only_as_its_hash():
     user = make_user("officer", region="110000", password="s3cret-pass")

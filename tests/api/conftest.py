@@ -15,11 +15,6 @@ from tests.factories import make_person, make_unit, make_user
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttles():
     """Sign-in throttling counts in the cache: every test starts with none."""
     from django.core.cache import cache

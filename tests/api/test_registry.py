@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from medpause.registry.services import contribution_record
+from medpause.coverage.services import contribution_record
 from tests.api.conftest import error_of
 from tests.factories import id_number, uscc_code
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from medpause.accounts.services import token_issue, token_revoke
 from medpause.audit.models import AuditEvent
-from medpause.audit.services import audit_record, audit_verify
+from medpause.audit.services import audit_record, audit_record_many, audit_verify
 from medpause.cases.services import (
     application_approve,
     application_create,
@@ -21,8 +21,7 @@ from medpause.cases.services import (
 )
 from medpause.common.dates import add_months, month_start, today
 from medpause.common.errors import Refused
-from medpause.coverage.services import settlement_create
-from medpause.registry.services import contribution_record
+from medpause.coverage.services import contribution_record, settlement_create
 from tests.cases.helpers import flexible_with_login, upload_required
 from tests.factories import PNG_1PX, make_person, make_unit, make_user
 
@@ -147,6 +146,25 @@ def test_an_intact_chain_verifies():
 def test_verifies_across_chunks():
     _chain(7)
     assert audit_verify(chunk=3).ok
+
+
+def test_many_events_at_once_join_the_same_chain():
+    """A batch appends thousands of events in one go: the same links and hashes as one by one."""
+    unit = make_unit()
+    audit_record(actor=None, action="x.one", target=unit, data={"i": 1})
+    count = audit_record_many([
+        {"actor": None, "action": "x.many", "target": ("registry.unit", unit.pk), "data": {"i": i, "day": today()}}
+        for i in range(5)
+    ])
+    audit_record(actor=None, action="x.after", target=unit)
+    assert count == 5 and audit_record_many([]) == 0
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.action for e in events[-7:]] == ["x.one"] + ["x.many"] * 5 + ["x.after"]
+    assert events[-2].data == {"i": 4, "day": today().isoformat()} and events[-2].actor_role == "system"
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert audit_verify().ok
+    AuditEvent.objects.filter(pk=events[-3].pk).update(data={"i": 99})
+    assert audit_verify().broken_seq == events[-3].seq
 
 
 def test_changed_data_is_reported_at_its_event():

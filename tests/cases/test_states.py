@@ -14,7 +14,7 @@ from medpause.cases.services import (
     application_withdraw,
     document_add,
 )
-from medpause.cases.states import Action, Status, allowed_actions, target_of
+from medpause.cases.states import Action, Move, Status, allowed_actions, move, target_of, walk
 from medpause.common.dates import today
 from medpause.common.errors import Conflict
 from tests.cases.helpers import flexible_with_login, stop
@@ -56,6 +56,16 @@ def test_table(status, action):
         assert exc.value.code == "invalid_transition"
         assert exc.value.status == 409
         assert str(action) not in allowed_actions(status)
+
+
+def test_a_walk_is_the_table_step_by_step_and_stops_at_an_illegal_step():
+    assert walk(S.DRAFT, A.SUBMIT, A.APPROVE) == [
+        Move("submit", "draft", "submitted"), Move("approve", "submitted", "approved"),
+    ]
+    assert move(S.SUPPLEMENT_REQUESTED, A.RESUBMIT) == Move("resubmit", "supplement_requested", "submitted")
+    with pytest.raises(Conflict) as exc:  # a batch row cannot be approved before it is submitted
+        walk(S.DRAFT, A.APPROVE)
+    assert exc.value.code == "invalid_transition"
 
 
 def test_final_states_allow_nothing():

@@ -67,12 +67,6 @@ def web_text():
     return Catalog
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Sign-ins happen many times here; a fast hasher keeps the browser tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def clock(monkeypatch):
     """clock.advance(days): make "today" (medpause.common.dates.today, which reads
@@ -141,7 +135,7 @@ def site(transactional_db):
         document_add,
     )
     from medpause.common.dates import add_months, today
-    from medpause.registry.services import contribution_record
+    from medpause.coverage.services import contribution_record
     from tests.factories import make_person, make_unit, make_user, png_bytes
 
     day = today()

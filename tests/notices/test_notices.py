@@ -6,11 +6,12 @@ import pytest
 from django.utils import translation
 
 from medpause.cases.services import application_approve, application_create, application_submit
+from medpause.cases.services.reminders import reminders_send
 from medpause.common.dates import today
 from medpause.common.errors import Refused
 from medpause.notices.models import Notice
 from medpause.notices.selectors import notices_for
-from medpause.notices.services import notice_text, reminders_send
+from medpause.notices.services import notice_text
 from tests.cases.helpers import flexible_with_login, paused_flexible, stop
 
 pytestmark = pytest.mark.django_db

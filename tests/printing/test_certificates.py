@@ -9,19 +9,21 @@ from django.utils import translation
 from medpause.cases.services import application_approve, application_create, application_submit, document_add
 from medpause.common.dates import add_months, month_start, today
 from medpause.common.errors import NotFound
+from medpause.coverage.services import contribution_record
 from medpause.printing import certificate_pdf
-from medpause.registry.services import contribution_record
 from tests.factories import PNG_1PX, make_person, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
-CODE = re.compile(r"(?:验证码|Verificationcode)([0-9a-f]{16})")
+# printed in groups of four, e.g. 验证码 ABCD-EFGH-JKMN-PQRS (medpause.printing.verification)
+CODE = re.compile(r"(?:验证码|Verificationcode)([2-9A-HJKMNP-Z]{4}(?:-[2-9A-HJKMNP-Z]{4}){3})")
 
 
 def code_of(pdf) -> str:
+    """The one verification code the certificate carries (header, issue block, footer), as stored."""
     codes = set(CODE.findall(pdf.text))
     assert len(codes) == 1, codes
-    return codes.pop()
+    return codes.pop().replace("-", "")
 
 
 def past_months(n: int) -> list[dt.date]:

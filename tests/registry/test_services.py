@@ -9,6 +9,7 @@ from medpause.accounts.permissions import persons_visible_to, units_visible_to
 from medpause.audit.models import AuditEvent
 from medpause.common.dates import add_months, month_start, today
 from medpause.common.errors import Conflict, NotFound, Refused
+from medpause.coverage.services import contribution_record
 from medpause.registry.models import Contribution
 from medpause.registry.selectors import (
     contributions_of,
@@ -17,7 +18,6 @@ from medpause.registry.selectors import (
     unit_get,
 )
 from medpause.registry.services import (
-    contribution_record,
     contribution_shares,
     id_number_clean,
     person_register,

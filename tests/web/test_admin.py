@@ -14,10 +14,9 @@ from medpause.audit.models import AuditEvent
 from medpause.cases.models import Application
 from medpause.cases.services import application_approve, application_create, application_submit, document_add
 from medpause.common.dates import today
-from medpause.coverage.services import settlement_create
+from medpause.coverage.services import contribution_record, settlement_create
 from medpause.notices.models import Notice
 from medpause.registry.models import Person
-from medpause.registry.services import contribution_record
 from tests.factories import PNG_1PX, make_person, make_unit, make_user
 
 pytestmark = pytest.mark.django_db

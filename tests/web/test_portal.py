@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from medpause.cases.models import Application
 from medpause.cases.services import application_approve, application_request_supplement
 from medpause.common.dates import add_months, today
-from medpause.registry.services import contribution_record
+from medpause.coverage.services import contribution_record
 from tests.factories import make_person, make_unit, make_user, pdf_bytes, png_bytes
 from tests.web.conftest import assert_clean, day, page, stop_submitted
 

@@ -1,8 +1,4 @@
-"""Administration of users and API tokens, and the read-only base every domain admin uses.
-
-Domain records (persons, applications, suspensions ...) change only through their services,
-which check the rules and write the audit trail; the admin shows them but does not edit them.
-"""
+"""Administration of users and API tokens."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -10,34 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.models import ApiToken, User
 from medpause.common.errors import DomainError
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A model an administrator may read but not add, change or delete here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)

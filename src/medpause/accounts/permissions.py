@@ -11,7 +11,7 @@ insured person to their person record, a unit agent to a unit. Everything else a
   is simply not found (404);
 - the rights to act on an application (`applicant_type_for`, `is_applicant`, `is_reviewer`).
 
-Drafts (docs/adr/0006-permissions.md): an application is its applicant's own until it is
+Drafts (docs/adr/0012-permissions.md): an application is its applicant's own until it is
 first submitted. Officers see their region's applications once submitted, and the counter
 applications the bureau files itself; an insured person sees what they filed, and what a unit
 or an officer filed for them once it is submitted. An administrator sees every application,

@@ -15,6 +15,8 @@ from ninja import NinjaAPI
 from medpause.api.auth import bearer
 from medpause.api.errors import ErrorOut, error_response, install_handlers
 from medpause.api.routers import applications, auth, coverage, notices, registry, requirements, users
+from medpause.api.routers.certificates import receipts as certificate_receipts
+from medpause.api.routers.certificates import router as certificate_router
 
 DESCRIPTION = """\
 Stopping and resuming basic medical insurance: the public guide, the registry, applications
@@ -117,6 +119,8 @@ api.add_router("/", requirements.router)
 api.add_router("/applications", applications.router)
 api.add_router("/", coverage.router)
 api.add_router("/notices", notices.router)
+api.add_router("/certificates", certificate_router)
+api.add_router("/applications", certificate_receipts)
 
 try:  # written separately; the API works without it
     from medpause.api.routers import batches

@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from medpause.accounts.admin import ReadOnlyAdmin
 from medpause.audit.models import AuditEvent
+from medpause.common.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEvent)

@@ -3,32 +3,33 @@ says the bureau handles it on the spot for units, approved at once by rule; all 
 transaction, so a batch is applied wholly or not at all (a crash rolls everything back and
 the rerun starts the stage again).
 
-Each row is judged again inside the transaction (the world may have moved since validation).
-What a single application gets, a batch row gets too, written in bulk: the application, its
-document (the batch file, see docs/adr/0005-batch-documents.md), its history rows, its
-suspension or resumption, its notices, and one audit event per step (create, document, submit,
-approve), chained with audit_record_many."""
+Each row is judged again inside the transaction by the rulebook (cases.rules; the world may
+have moved since validation). What a single application gets, a batch row gets too, written
+in bulk: the application, its document (the batch file, see docs/adr/0005-batch-documents.md),
+its moves through the state machine (draft -> submitted [-> approved], cases.states.walk) with
+their history rows (cases.services.history), the effect of an approval as cases.rules computes
+it, its notices, and one audit event per step (create, document, submit, approve), chained
+with audit_record_many."""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
 
-from medpause.batches.auditing import audit_record_many
-from medpause.batches.bulk import Inserter, update_many
+from medpause.audit.services import audit_record_many
 from medpause.batches.models import Batch, BatchRow, BatchStatus, Stage
-from medpause.batches.rules import RowError
-from medpause.batches.validate import CHUNK, Facts, Policies, judge
-from medpause.cases.models import Application, ApplicationEvent, Document, Kind, Suspension
-from medpause.cases.services.create import _REF_ALPHABET, supersedes
-from medpause.cases.services.transitions import on_the_spot_rule as core_on_the_spot_rule
-from medpause.cases.states import Action, Status
-from medpause.common.dates import add_months, add_working_days, today
+from medpause.batches.validate import CHUNK, UNIT, Facts, Judged, Policies, RowError, judge
+from medpause.cases import rules
+from medpause.cases.models import Application, Document, Kind, Suspension
+from medpause.cases.references import DistinctReferences
+from medpause.cases.rules import Refusal
+from medpause.cases.services.history import audit_entry, history_row, write_history
+from medpause.cases.states import Action, Move, Status, walk
+from medpause.common.bulk import Inserter, update_many
+from medpause.common.dates import add_working_days, today
 from medpause.notices.models import Notice
 from medpause.registry.models import Person
 
@@ -37,49 +38,14 @@ CONTENT_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_SPACE = 1 << 30  # six characters of a 32-letter alphabet
 
 
 class Rejudged(Exception):
     """Rows that were valid when checked but no longer are: nothing is applied."""
 
-    def __init__(self, failures: list[tuple[int, RowError]]):
+    def __init__(self, failures: list[tuple[int, Refusal]]):
         super().__init__(len(failures))
         self.failures = failures
-
-
-class References:
-    """Distinct application references in the core's format (TB/HF + date + six letters): a
-    random walk with an odd stride over the 2^30 six-letter codes never repeats within a batch,
-    and each chunk is checked against the references already taken."""
-
-    def __init__(self, kind: str, on: dt.date):
-        self.prefix = ("TB" if kind == Kind.STOP else "HF") + on.strftime("%Y%m%d")
-        self.at = secrets.randbelow(_SPACE)
-        self.stride = secrets.randbelow(_SPACE // 2) * 2 + 1
-
-    def _next(self) -> str:
-        n = self.at
-        self.at = (self.at + self.stride) % _SPACE
-        chars = []
-        for _ in range(6):
-            chars.append(_REF_ALPHABET[n & 31])
-            n >>= 5
-        return self.prefix + "".join(chars)
-
-    def take(self, count: int) -> list[str]:
-        out: list[str] = []
-        while len(out) < count:
-            candidates = [self._next() for _ in range(count - len(out))]
-            taken = set(Application.objects.filter(reference__in=candidates).values_list("reference", flat=True))
-            out += [c for c in candidates if c not in taken]
-        return out
-
-
-def on_the_spot_rule(pv, reason) -> str:
-    """The clause a decision by rule cites (policy version, reason, its sources): the core's own
-    wording (cases.services.transitions.on_the_spot_rule), which reads only the version."""
-    return core_on_the_spot_rule(SimpleNamespace(policy_version=pv), reason)
 
 
 def batch_note(batch: Batch, row: int) -> str:
@@ -141,25 +107,26 @@ def apply_batch(batch_id: int, *, crash_after: int | None = None) -> Batch:
         agent = batch.created_by
         day = today()
         policies = Policies(day)
-        refs = References(batch.kind, day)
+        refs = DistinctReferences(batch.kind, day)
         totals = Totals()
-        failures: list[tuple[int, RowError]] = []
+        failures: list[tuple[int, Refusal]] = []
         for chunk in _valid_rows(batch):
             facts = Facts(unit_id=batch.unit_id, kind=batch.kind, person_ids={r.person_id for r in chunk})
+            judged = []
             for r in chunk:
                 person = facts.by_pk.get(r.person_id)
                 try:
                     if person is None:
                         raise RowError("not_unit_employee")
-                    judge(
+                    judged.append((r, person, judge(
                         kind=batch.kind, person=person, reason_text=r.reason, start=r.start_date, end=r.end_date,
                         facts=facts, policies=policies,
-                    )
-                except RowError as exc:
+                    )))
+                except Refusal as exc:
                     failures.append((r.pk, exc))
             if failures:
                 continue  # keep judging to report every row, write nothing more
-            _write_chunk(batch, agent, chunk, facts, policies, refs, totals)
+            _write_chunk(batch, agent, judged, facts, policies, refs, totals)
             if crash_after is not None and totals.applied >= crash_after:
                 raise RuntimeError("simulated crash in the middle of apply")
         if failures:
@@ -178,43 +145,55 @@ def apply_batch(batch_id: int, *, crash_after: int | None = None) -> Batch:
     return batch
 
 
-def _write_chunk(batch, agent, chunk, facts: Facts, policies: Policies, refs: References, totals: Totals) -> None:
-    """One chunk of valid rows, written with plain multi-row INSERTs (batches.bulk): the same
+class Plan:
+    """What one valid row becomes: its application's values, its moves, its approval's rule."""
+
+    __slots__ = ("row", "person", "pv", "policy", "judged", "reference", "moves", "rule", "app_id")
+
+    def __init__(self, row: Staged, person, pv, policy, judged: Judged, reference: str):
+        self.row, self.person, self.pv, self.policy, self.judged = row, person, pv, policy, judged
+        self.reference = reference
+        decided = rules.decided_on_the_spot(applicant_type=UNIT, reason=judged.reason)
+        # draft -> submitted, and -> approved where the policy decides it on the spot: the state
+        # machine's own moves, each checked by target_of, as application_submit makes them
+        self.moves: list[Move] = walk(Status.DRAFT, Action.SUBMIT, *([Action.APPROVE] if decided else []))
+        self.rule = rules.on_the_spot_rule(policy_label=pv.label, reason=judged.reason) if decided else ""
+        self.app_id = 0
+
+    @property
+    def decided(self) -> bool:
+        return self.moves[-1].action == Action.APPROVE
+
+
+def _write_chunk(batch, agent, judged, facts: Facts, policies: Policies, refs: DistinctReferences,
+                 totals: Totals) -> None:
+    """One chunk of valid rows, written with plain multi-row INSERTs (common.bulk): the same
     rows and values the single-application services write, without a model instance per row."""
     now = timezone.now()
-    day = policies.on
     kind = batch.kind
-    references = refs.take(len(chunk))
-    plans = []  # (row, person, pv, policy, reason, decided, early, reference)
-    app_rows = []
-    for r, reference in zip(chunk, references, strict=True):
-        person = facts.by_pk[r.person_id]
-        pv, policy = policies.of(person.region_id)
-        reason = policy.reasons[r.reason]
-        early = False
-        if kind == Kind.RESUME:
-            s = facts.current[person.pk]
-            early = s.planned_end is None or r.start_date <= s.planned_end
-        decided = reason.on_the_spot_for_units
-        app_rows.append((
-            reference, person.pk, person.region_id, reason.code, r.start_date,
-            r.end_date if kind == Kind.STOP else None, r.suspension_id if kind == Kind.RESUME else None, early,
-            (Status.APPROVED if decided else Status.SUBMITTED).value, pv.pk, totals.due(day, reason.review_days),
-            now if decided else None, on_the_spot_rule(pv, reason) if decided else "",
-        ))
-        plans.append((r, person, pv, policy, reason, decided, reference))
+    plans = [
+        Plan(r, person, *policies.of(person.region_id), j, reference)
+        for (r, person, j), reference in zip(judged, refs.take(len(judged)), strict=True)
+    ]
     app_ids = Inserter(
         Application,
         ["reference", "person_id", "region_id", "reason", "start_date", "end_date", "suspension_id", "early_resume",
          "status", "policy_version_id", "due_date", "decided_at", "decision_rule"],
         {
-            "kind": kind, "applicant_type": "unit", "unit_id": batch.unit_id, "created_by_id": agent.pk,
+            "kind": kind, "applicant_type": UNIT, "unit_id": batch.unit_id, "created_by_id": agent.pk,
             "submitted_at": now, "first_submitted_at": now,
             "consequences_acknowledged_at": now if kind == Kind.STOP else None,
         },
         now=now,
-    ).insert_returning(app_rows)
-
+    ).insert_returning([
+        (p.reference, p.person.pk, p.person.region_id, p.judged.reason.code, p.row.start_date,
+         p.row.end_date if kind == Kind.STOP else None, p.row.suspension_id if kind == Kind.RESUME else None,
+         p.judged.early, p.moves[-1].target, p.pv.pk, totals.due(policies.on, p.judged.reason.review_days),
+         now if p.decided else None, p.rule)
+        for p in plans
+    ])
+    for p, app_id in zip(plans, app_ids, strict=True):
+        p.app_id = app_id
     doc_ids = Inserter(
         Document, ["application_id"],
         {
@@ -225,99 +204,93 @@ def _write_chunk(batch, agent, chunk, facts: Facts, policies: Policies, refs: Re
         },
         now=now,
     ).insert_returning([(pk,) for pk in app_ids])
+    effects = _write_effects(kind, [p for p in plans if p.decided], facts, now)
+    _write_moves(batch, agent, plans, doc_ids, effects, now, totals)
+    update_many(BatchRow, ["application_id"], [(p.app_id, p.row.pk) for p in plans])
+    totals.applied += len(plans)
 
-    # the effect of approvals decided by rule (cases.services.transitions._apply_approval)
-    effects: dict[int, dict] = {}
-    new_suspensions = []  # (application id, effect, row values)
+
+def _write_effects(kind: str, decided: list[Plan], facts: Facts, now) -> dict[int, dict]:
+    """The effect of the approvals decided by rule, as cases.rules computes it (the same
+    functions cases.services.transitions._apply_approval writes one by one); returns what
+    each approval's audit event says, by application id."""
+    records: dict[int, dict] = {}
+    new_suspensions = []  # (plan, effect)
     closing = []  # open stops a death or retirement supersedes: (end_date, pk)
-    closed_by: dict[int, list[int]] = {}
     resumed = []
     retiring = []
-    for (r, person, _pv, policy, reason, decided, _ref), app_id in zip(plans, app_ids, strict=True):
-        if not decided:
-            continue
+    for p in decided:
+        r, person = p.row, p.person
         if kind == Kind.STOP:
-            closed = [
-                s.pk for s in facts.suspensions.get(person.pk, [])
-                if s.end_date is None and supersedes(reason=reason, suspension=s, start_date=r.start_date)
-            ]
-            closing += [(r.start_date - dt.timedelta(days=1), pk) for pk in closed]
-            closed_by[app_id] = closed
-            if reason.effect == "retire":
-                retiring.append(person.pk)
-                effects[app_id] = {"effect": "retire", "closed_suspensions": closed}
-            else:
-                new_suspensions.append((app_id, reason.effect, (
-                    person.pk, person.region_id, reason.code, reason.terminating, r.start_date, r.end_date, app_id,
-                )))
-        else:
-            s = facts.current[person.pk]
-            rule = policy.waiting[person.category]
-            long_break = r.start_date > add_months(s.start, rule.threshold_months)
-            benefits_from = (
-                add_months(r.start_date, rule.wait_months)
-                if reason.waiting_period and rule.wait_months and long_break else None
+            effect = rules.stop_effect(
+                reason=p.judged.reason, start=r.start_date, end=r.end_date, recorded=facts.suspensions.get(person.pk, ())
             )
-            resumed.append((r.start_date - dt.timedelta(days=1), app_id, benefits_from, s.pk))
-            effects[app_id] = {
-                "effect": "resume", "suspension_id": s.pk,
-                "benefits_from": benefits_from.isoformat() if benefits_from else None,
-            }
+            closing += [(effect.closed_on, pk) for pk in effect.closes]
+            if effect.retire:
+                retiring.append(person.pk)
+                records[p.app_id] = effect.record()
+            else:
+                new_suspensions.append((p, effect))
+        else:
+            effect = rules.resume_effect(
+                policy=p.policy, reason=p.judged.reason, category=person.category, suspension=p.judged.suspension,
+                resume_date=r.start_date,
+            )
+            resumed.append((effect.end_date, p.app_id, effect.benefits_from, effect.suspension_id))
+            records[p.app_id] = effect.record()
     if new_suspensions:
         suspension_ids = Inserter(
             Suspension,
             ["person_id", "region_id", "reason", "terminating", "start_date", "planned_end_date",
              "stop_application_id"],
             now=now,
-        ).insert_returning([values for _a, _e, values in new_suspensions])
-        for (app_id, effect, _values), suspension_id in zip(new_suspensions, suspension_ids, strict=True):
-            effects[app_id] = {
-                "effect": effect, "suspension_id": suspension_id, "closed_suspensions": closed_by[app_id],
-            }
+        ).insert_returning([
+            (p.person.pk, p.person.region_id, e.suspension.reason, e.suspension.terminating, e.suspension.start_date,
+             e.suspension.planned_end_date, p.app_id)
+            for p, e in new_suspensions
+        ])
+        for (p, effect), suspension_id in zip(new_suspensions, suspension_ids, strict=True):
+            records[p.app_id] = effect.record(suspension_id)
     if closing:
         update_many(Suspension, ["end_date"], closing)
     if resumed:
         update_many(Suspension, ["end_date", "resume_application_id", "benefits_from"], resumed)
     if retiring:
         Person.objects.filter(pk__in=retiring).update(retired=True)
+    return records
 
+
+def _write_moves(batch, agent, plans: list[Plan], doc_ids, effects: dict[int, dict], now, totals: Totals) -> None:
+    """Each application's audit events (create, document), then its moves: the history row and
+    the audit event of each (cases.services.history, as transitions._move writes them) and
+    its notice."""
+    kind = batch.kind
     events, audit, notices = [], [], []
-    for (r, person, pv, _policy, reason, decided, reference), app_id, doc_id in zip(
-        plans, app_ids, doc_ids, strict=True
-    ):
-        target = ("cases.application", app_id)
-        note = batch_note(batch, r.row)
-        audit.append((agent, None, "application.create", target, {
-            "kind": kind, "reason": reason.code, "reference": reference, "policy": pv.label,
-            "batch_id": batch.pk, "row": r.row,
-        }))
-        audit.append((agent, None, "document.add", target, {
+    for p, doc_id in zip(plans, doc_ids, strict=True):
+        target = ("cases.application", p.app_id)
+        reason = p.judged.reason
+        audit.append({"actor": agent, "action": "application.create", "target": target, "data": {
+            "kind": kind, "reason": reason.code, "reference": p.reference, "policy": p.pv.label,
+            "batch_id": batch.pk, "row": p.row.row,
+        }})
+        audit.append({"actor": agent, "action": "document.add", "target": target, "data": {
             "document_id": doc_id, "kind": DOCUMENT_KIND[kind], "sha256": batch.sha256, "size": batch.size,
             "batch_id": batch.pk,
-        }))
-        events.append((app_id, Action.SUBMIT.value, Status.DRAFT.value, Status.SUBMITTED.value, agent.pk, agent.role, note))
-        audit.append((agent, agent.role, "application.submit", target,
-                      {"from": Status.DRAFT.value, "to": Status.SUBMITTED.value, "note": note}))
-        notices.append((person.pk, app_id, person.region_id, "application.submit", {"reference": reference}))
-        if decided:
-            rule = on_the_spot_rule(pv, reason)
-            events.append((app_id, Action.APPROVE.value, Status.SUBMITTED.value, Status.APPROVED.value, None, "system", rule))
-            audit.append((None, "system", "application.approve", target, {
-                "from": Status.SUBMITTED.value, "to": Status.APPROVED.value, "note": rule, **effects[app_id],
-                "rule": rule,
-            }))
-            notices.append((person.pk, app_id, None, "application.approve", {"reference": reference}))
-            totals.decided += 1
-    Inserter(
-        ApplicationEvent, ["application_id", "action", "from_status", "to_status", "actor_id", "actor_role", "note"],
-        {"at": now}, now=now,
-    ).insert(events)
+        }})
+        for step in p.moves:
+            if step.action == Action.APPROVE:  # by rule: the system decides, citing the clause
+                actor, role, note, data = None, "system", p.rule, {**effects[p.app_id], "rule": p.rule}
+                totals.decided += 1
+            else:
+                actor, role, note, data = agent, agent.role, batch_note(batch, p.row.row), None
+            events.append(history_row(p.app_id, step, actor=actor, role=role, note=note))
+            audit.append(audit_entry(step, target=target, actor=actor, role=role, note=note, data=data))
+            notices.append((
+                p.person.pk, p.app_id, p.person.region_id if step.action == Action.SUBMIT else None,
+                f"application.{step.action}", {"reference": p.reference},
+            ))
+    write_history(events, at=now)
     Inserter(
         Notice, ["person_id", "application_id", "region_id", "code", "params"], {"unit_id": batch.unit_id}, now=now,
     ).insert(notices)
-    totals.audit += audit_record_many(
-        [{"actor": a, "role": role, "action": action, "target": t, "data": d} for a, role, action, t, d in audit],
-        now=now,
-    )
-    update_many(BatchRow, ["application_id"], [(app_id, p[0].pk) for p, app_id in zip(plans, app_ids, strict=True)])
-    totals.applied += len(plans)
+    totals.audit += audit_record_many(audit, now=now)

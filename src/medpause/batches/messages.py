@@ -1,12 +1,17 @@
 """Every message a batch can show, by key. Errors are stored as (code, key, params) and
-rendered when read, in the reader's language. Where the rule is the core's, the sentence is
-the core's own (same msgid, so the same translation a single application shows)."""
+rendered when read, in the reader's language. Here only what a file, a cell or a batch can
+get wrong; a row refused by a rule shows the rulebook's own sentence (cases.rules.MESSAGES,
+read through, not copied), the one a single application shows."""
 
 from __future__ import annotations
 
+from collections import ChainMap
+
 from django.utils.translation import gettext_lazy as _
 
-MESSAGES = {
+from medpause.cases import rules
+
+_BATCH_MESSAGES = {
     # --- file ----------------------------------------------------------------------------
     "empty_file": _("The file is empty."),
     "no_rows": _("The file has a header row but no data rows."),
@@ -52,50 +57,19 @@ MESSAGES = {
     ),
     "not_unit_employee": _("No employee of your unit has this ID number."),
     "unknown_reason": _("There is no such reason in this region's policy."),
-    # --- the rules of a single application (cases.services.create) -------------------------
-    "reason_not_allowed_for_applicant": _("In this region this reason cannot be filed by this applicant."),
-    "reason_not_allowed_for_category": _("This reason does not apply to this person's kind of insurance."),
-    "invalid_dates.end_before_start": _("The end date must not be before the start date."),
-    "invalid_dates.no_end_for_reason": _("A stop for this reason has no end date: leave it empty."),
-    "invalid_dates.resume_has_no_end": _("A resumption has no end date."),
-    "invalid_dates.resume_before_stop": _("The resume date must be after the first day of the stop."),
-    "duration_exceeds_limit": _(
-        "For this reason a stop may last at most %(months)d months: give an end date no later than %(limit)s."
-    ),
-    "start_date_too_early": _(
-        "The start date may be at most %(days)d days in the past: the earliest is %(earliest)s."
-    ),
-    "start_date_too_early.resume": _(
-        "The resume date may be at most %(days)d days in the past: the earliest is %(earliest)s."
-    ),
-    "already_retired": _("This person is already recorded as retired."),
-    "overlapping_suspension": _(
-        "This period overlaps a stop already recorded for this person (from %(start)s)."
-    ),
-    "overlapping_suspension.pending": _(
-        "Another stop application for this period is already being handled (%(reference)s)."
-    ),
-    "not_resumable.terminated": _("Insurance ended for this reason cannot be resumed."),
-    "not_resumable": _("Insurance stopped for this reason cannot be resumed."),
-    "application_pending": _("A resumption of this stop is already being handled."),
     "no_policy": _("No policy is in force for this employee's region today."),
-    # --- batch-only rules ------------------------------------------------------------------
+    # --- rows against each other and the stop in progress ------------------------------------
     "overlapping_in_file": _("This period overlaps row %(other_row)d of the same file for the same person."),
     "duplicate_in_file": _("This person is already in row %(other_row)d of the same file."),
-    "not_suspended.none": _("This person has no stop in progress to resume."),
     "reason_mismatch": _(
         "The stop in progress for this person is for another reason (%(reason)s): leave the reason empty or "
         "correct it."
     ),
 }
+# A row a rule refuses shows the rulebook's own sentence: its table is read, not copied.
+MESSAGES = ChainMap(_BATCH_MESSAGES, rules.MESSAGES)
 
 
 def render(key: str, params: dict | None = None) -> str:
     """The sentence of a stored error, in the active language."""
-    template = MESSAGES.get(key)
-    if template is None:
-        return key
-    try:
-        return str(template) % (params or {})
-    except (KeyError, TypeError, ValueError):  # a stored error from an older message: never a 500
-        return str(template)
+    return rules.render(key, params, MESSAGES)

@@ -1,8 +1,9 @@
-"""The validation stage: read the file chunk by chunk, judge every row like a single
-application and stage it (BatchRow), then check the rows against each other in the database.
+"""The validation stage: read the file chunk by chunk, judge every row by the rulebook
+(cases.rules) exactly as a single application is judged and stage it (BatchRow), then check
+the rows against each other in the database.
 
 Queries per chunk, never per row: the chunk's persons by ID number (this unit only), their
-suspensions and pending applications; the policy once per region."""
+suspensions and pending applications (the facts the rules read); the policy once per region."""
 
 from __future__ import annotations
 
@@ -16,31 +17,41 @@ from django.db.models import Count
 from django.utils import timezone
 from stdnum.cn import ric
 
-from medpause.batches.bulk import Inserter
 from medpause.batches.messages import MESSAGES
 from medpause.batches.models import Batch, BatchRow
 from medpause.batches.reader import CellError, Row, parse_date, text_of
-from medpause.batches.rules import (
-    Period,
-    PersonFacts,
-    RowError,
-    StopPeriod,
-    SuspensionFacts,
-    judge_resume,
-    judge_stop,
-    overlaps,
-    resolve_reason,
-)
+from medpause.cases import rules
 from medpause.cases.models import Application, Kind, Suspension
+from medpause.cases.rules import PendingStop, PersonFacts, Refusal, StopPeriod, StopToResume
 from medpause.cases.states import PENDING_STATUSES
+from medpause.common.bulk import Inserter
 from medpause.common.errors import DomainError
 from medpause.common.masking import mask_id_number
 from medpause.policy.models import Region
+from medpause.policy.schema import Policy, Reason
 from medpause.policy.selectors import policy_in_force
 from medpause.registry.models import Person
 from medpause.registry.services import id_number_clean
 
 CHUNK = 1000
+UNIT = "unit"  # the applicant of every batch row
+
+
+class RowError(Refusal):
+    """A problem only a batch row can have (a cell, the file, another row): a code, the key of
+    its sentence in batches.messages and the sentence's parameters, like a rule's Refusal."""
+
+
+def resolve_reason(policy: Policy, text: str) -> Reason:
+    """A reason by its code, its table code (e.g. 6301) or its name in either language."""
+    reason = policy.reasons.get(text)
+    if reason is not None:
+        return reason
+    folded = text.strip().lower()
+    for reason in policy.reasons.values():
+        if folded in (reason.code.lower(), reason.table_code, reason.name_zh, reason.name_en.lower()):
+            return reason
+    raise RowError("unknown_reason", params={"reason": text[:32]})
 
 
 class Policies:
@@ -69,7 +80,7 @@ class Parsed:
         self.reason_text = ""
         self.start: dt.date | None = None
         self.end: dt.date | None = None
-        self.error: RowError | None = None
+        self.error: Refusal | None = None
 
 
 @lru_cache(maxsize=8192)
@@ -135,7 +146,8 @@ def parse_row(row: Row, kind: str) -> Parsed:
 
 
 class Facts:
-    """What the rules need about a chunk's persons, loaded with a handful of queries."""
+    """The facts cases.rules judges by, for a chunk's persons, loaded with a handful of queries
+    (cases.selectors loads the same for one person)."""
 
     def __init__(self, *, unit_id: int, kind: str, id_numbers: Iterable[str] = (), person_ids: Iterable[int] = ()):
         # Looked up by the unique ID number (or primary key) alone, the unit checked here: given
@@ -156,20 +168,20 @@ class Facts:
             self.by_pk[pk] = facts
         pks = list(self.by_pk)
         self.suspensions: dict[int, list[StopPeriod]] = defaultdict(list)
-        self.pending: dict[int, list[Period]] = defaultdict(list)
-        self.current: dict[int, SuspensionFacts] = {}
+        self.pending: dict[int, list[PendingStop]] = defaultdict(list)
+        self.current: dict[int, StopToResume] = {}
         self.resume_pending: set[int] = set()
         if not pks:
             return
         if kind == Kind.STOP:
-            for pk, person, start, end, terminating in Suspension.objects.filter(person_id__in=pks).values_list(
-                "pk", "person_id", "start_date", "end_date", "terminating"
-            ):
+            for pk, person, start, end, terminating in Suspension.objects.filter(person_id__in=pks).order_by(
+                "person_id", "start_date", "pk"
+            ).values_list("pk", "person_id", "start_date", "end_date", "terminating"):
                 self.suspensions[person].append(StopPeriod(pk, start, end, terminating))
             for pk, person, start, end, ref in Application.objects.filter(
                 person_id__in=pks, kind=Kind.STOP, status__in=PENDING_STATUSES
             ).values_list("pk", "person_id", "start_date", "end_date", "reference"):
-                self.pending[person].append(Period(pk, start, end, ref))
+                self.pending[person].append(PendingStop(pk, start, end, ref))
         else:
             # cases.selectors.current_suspension: the latest open stop of the person
             rows = Suspension.objects.filter(person_id__in=pks, end_date__isnull=True).order_by(
@@ -177,7 +189,7 @@ class Facts:
             ).values_list("pk", "person_id", "reason", "terminating", "start_date", "planned_end_date", "end_date")
             for pk, person, reason, terminating, start, planned, end in rows:
                 if person not in self.current:
-                    self.current[person] = SuspensionFacts(pk, reason, terminating, start, planned, end)
+                    self.current[person] = StopToResume(pk, reason, terminating, start, planned, end)
             ids = [s.pk for s in self.current.values()]
             self.resume_pending = set(
                 Application.objects.filter(
@@ -186,19 +198,30 @@ class Facts:
             )
 
 
-def judge(*, kind: str, person: PersonFacts, reason_text: str, start, end, facts: Facts, policies: Policies):
-    """(reason code, suspension id or None) of a valid row; RowError else."""
+class Judged:
+    """A row the rules accept: its reason, and for a resumption the stop it ends and whether
+    it is early."""
+
+    __slots__ = ("reason", "suspension", "early")
+
+    def __init__(self, reason: Reason, suspension: StopToResume | None = None, early: bool = False):
+        self.reason, self.suspension, self.early = reason, suspension, early
+
+
+def judge(*, kind: str, person: PersonFacts, reason_text: str, start, end, facts: Facts, policies: Policies) -> Judged:
+    """A row judged by cases.rules as a single application by the unit would be; raises the
+    Refusal (or a batch's own RowError)."""
     _pv, policy = policies.of(person.region_id)
     if kind == Kind.STOP:
         reason = resolve_reason(policy, reason_text)
-        judge_stop(
-            person=person, reason=reason, start=start, end=end, on=policies.on,
-            suspensions=facts.suspensions.get(person.pk, []), pending=facts.pending.get(person.pk, []),
+        rules.judge_stop(
+            person=person, reason=reason, applicant_type=UNIT, start=start, end=end, today=policies.on,
+            recorded=facts.suspensions.get(person.pk, ()), pending=facts.pending.get(person.pk, ()),
         )
-        return reason.code, None
+        return Judged(reason)
     suspension = facts.current.get(person.pk)
-    reason, _early = judge_resume(
-        suspension=suspension, policy=policy, resume_date=start, end=end, on=policies.on,
+    verdict = rules.judge_resume(
+        suspension=suspension, policy=policy, applicant_type=UNIT, resume_date=start, end=end, today=policies.on,
         resume_pending=suspension is not None and suspension.pk in facts.resume_pending,
     )
     if reason_text:
@@ -206,13 +229,13 @@ def judge(*, kind: str, person: PersonFacts, reason_text: str, start, end, facts
             given = resolve_reason(policy, reason_text)
         except RowError:
             given = None
-        if given is None or given.code != reason.code:
-            raise RowError("reason_mismatch", params={"reason": reason.code})
-    return reason.code, suspension.pk
+        if given is None or given.code != verdict.reason.code:
+            raise RowError("reason_mismatch", params={"reason": verdict.reason.code})
+    return Judged(verdict.reason, suspension, verdict.early)
 
 
 class StagedRow:
-    """A BatchRow to be inserted, without a model instance (see batches.bulk)."""
+    """A BatchRow to be inserted, without a model instance (see common.bulk)."""
 
     __slots__ = ("row", "id_masked", "person_id", "suspension_id", "reason", "start_date", "end_date", "code",
                  "message_key", "params")
@@ -237,13 +260,15 @@ def stage_chunk(batch: Batch, parsed: list[Parsed], policies: Policies) -> list[
                 raise RowError("not_unit_employee")
             row.person_id = person.pk
             try:
-                row.reason, row.suspension_id = judge(
+                judged = judge(
                     kind=batch.kind, person=person, reason_text=p.reason_text, start=p.start, end=p.end,
                     facts=facts, policies=policies,
                 )
             except DomainError as exc:  # e.g. no policy in force for the person's region
                 raise RowError(exc.code, exc.code if exc.code in MESSAGES else "internal_error") from exc
-        except RowError as exc:
+            row.reason = judged.reason.code
+            row.suspension_id = judged.suspension.pk if judged.suspension else None
+        except Refusal as exc:
             row.code, row.message_key, row.params = exc.code, exc.key, exc.params
             row.reason = row.reason or p.reason_text[:32]
         staged.append(row)
@@ -285,7 +310,7 @@ def check_rows_together(batch: Batch) -> int:
             if row_code:
                 continue  # judged wrong already; only valid rows are compared
             for other_row, other_start, other_end in earlier[person]:
-                if not stop or overlaps(start_date, end_date, other_start, other_end):
+                if not stop or rules.overlaps(start_date, end_date, other_start, other_end):
                     flagged.append((pk, other_row))
                     break
             earlier[person].append((row, start_date, end_date))

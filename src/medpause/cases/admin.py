@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from medpause.accounts.admin import ReadOnlyAdmin, ReadOnlyInline
 from medpause.cases.models import Application, ApplicationEvent, Document, Suspension
+from medpause.common.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class EventInline(ReadOnlyInline):

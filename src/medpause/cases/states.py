@@ -7,8 +7,12 @@ draft --submit--> submitted --take--> in_review --approve--> approved
   '--withdraw--> withdrawn <--withdraw-- (submitted | supplement_requested)
 
 Officers may approve, reject or ask for more straight from `submitted`: the decision takes
-the application through review in one step (API.md: "Approval takes the application through
+the application through review in one step (HTTP API: "Approval takes the application through
 review").
+
+Every change of an application's status, one application or a batch file's thousands, is a
+`Move` made here (`move`, `walk`) and written with its history row by
+cases.services.history.
 """
 
 from __future__ import annotations
@@ -80,6 +84,29 @@ def target_of(status: str, action: str) -> str:
             details={"status": status, "action": str(action)},
         )
     return transition.target
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One step of the state machine: what was done, from which status, to which."""
+
+    action: str
+    source: str
+    target: str
+
+
+def move(status: str, action: str) -> Move:
+    """The move `action` makes from `status`, or `invalid_transition`."""
+    return Move(str(action), str(status), str(target_of(status, action)))
+
+
+def walk(status: str, *actions: str) -> list[Move]:
+    """The moves of several actions taken one after the other, each checked by target_of."""
+    moves = []
+    for action in actions:
+        moves.append(move(status, action))
+        status = moves[-1].target
+    return moves
 
 
 def allowed_actions(status: str) -> list[str]:

@@ -30,3 +30,12 @@ class MaskIdNumbersFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+def mask_name(value: str | None) -> str:
+    """A name as public pages show it: the first character, then one * for each other one
+    (张伟 → 张*, 王小明 → 王**)."""
+    value = (value or "").strip()
+    if len(value) <= 1:
+        return "*" if value else ""
+    return value[0] + "*" * (len(value) - 1)

@@ -1,4 +1,4 @@
-"""The `medpause` command: Django's management commands plus setup, demo, serve, audit."""
+"""The `medpause` command: Django's management commands plus setup, demo, serve, audit, remind, batches."""
 
 import os
 import sys

@@ -4,6 +4,8 @@ MEDPAUSE_DATA_DIR  folder for the SQLite database, uploaded files and the genera
 DATABASE_URL       e.g. postgres://user@127.0.0.1:5432/medpause (default: SQLite in the data folder, WAL)
 MEDPAUSE_DEBUG     "1" to turn on debug pages (off by default)
 MEDPAUSE_ALLOWED_HOSTS  comma separated (default: localhost names)
+MEDPAUSE_PUBLIC_URL  the address the public reaches the service at, for the QR codes printed on
+                   certificates and receipts (default: the address of the request)
 """
 
 import os
@@ -55,7 +57,8 @@ INSTALLED_APPS = [
     "medpause.web",  # before batches and api: the pages' wording wins for shared words
     "medpause.batches",
     "medpause.api",
-    "medpause.printing",  # last: the earlier apps' translations win for shared words
+    "medpause.printing",  # after the other catalogs: their translations win for shared words
+    "medpause.ops",  # set-up, serving, demo data: the top layer, no models
 ]
 
 MIDDLEWARE = [
@@ -133,6 +136,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# "default" lives in each process's memory; "shared" is seen by every process and machine (the
+# database cache; `medpause setup` creates its table): the public verification's rate limit.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "medpause_cache"},
+}
+MEDPAUSE_PUBLIC_URL = os.environ.get("MEDPAUSE_PUBLIC_URL", "").rstrip("/")
 
 POLICY_DIR = Path(os.environ.get("MEDPAUSE_POLICY_DIR", PACKAGE_DIR / "policies"))
 MEDPAUSE_MAX_UPLOAD_BYTES = int(os.environ.get("MEDPAUSE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

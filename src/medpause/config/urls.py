@@ -12,5 +12,6 @@ urlpatterns = [
     # the applicant pages, written once: the insured person's and the unit agent's
     path("me/", include("medpause.web.applicant_urls", namespace="me")),
     path("unit/", include("medpause.web.applicant_urls", namespace="unit")),
+    path("", include("medpause.printing.urls")),  # /verify/, applications' receipt.pdf
     path("", include("medpause.web.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from medpause.accounts.admin import ReadOnlyAdmin
+from medpause.common.admin import ReadOnlyAdmin
 from medpause.coverage.models import Settlement
 
 

@@ -9,9 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from medpause.accounts.models import Role
 from medpause.accounts.permissions import require_role
 from medpause.audit.services import audit_record
-from medpause.common.errors import Refused
+from medpause.common.dates import month_start
+from medpause.common.errors import Conflict, Refused
 from medpause.coverage.models import Settlement
-from medpause.coverage.selectors import SUSPENDED, TERMINATED, UNKNOWN, WAITING, eligibility
+from medpause.coverage.selectors import SUSPENDED, TERMINATED, UNKNOWN, WAITING, card_status_on, eligibility
+from medpause.registry.models import Contribution, Person
+from medpause.registry.services import contribution_shares
 
 REFUSAL_CODES = {SUSPENDED: "card_suspended", TERMINATED: "card_terminated", WAITING: "waiting_period", UNKNOWN: "unknown_card"}
 REFUSAL_MESSAGES = {
@@ -78,3 +81,29 @@ def settlement_create(
     except IntegrityError:  # the same reference raced in from a second request
         return Settlement.objects.get(institution=institution, institution_reference=reference), False
     return settlement, True
+
+
+@transaction.atomic
+def contribution_record(*, person: Person, month: dt.date, actor=None) -> Contribution:
+    """Record the month's premium. Refused for a month the person was not covered (suspended
+    or terminated on the month's first day)."""
+    month = month_start(month)
+    if person.retired:
+        raise Conflict("retired", _("A retired person pays no further contributions."))
+    status = card_status_on(person=person, day=month)
+    if status.status in (SUSPENDED, TERMINATED):
+        raise Conflict("not_covered", _("No contribution is due for a month the insurance was stopped."))
+    base, employer, employee, label = contribution_shares(person=person, month=month)
+    contribution, created = Contribution.objects.get_or_create(
+        person=person, month=month,
+        defaults={
+            "unit": person.unit, "base": base, "employer_amount": employer, "employee_amount": employee,
+            "policy_version": label,
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor, action="contribution.record", target=contribution,
+            data={"month": month.isoformat(), "employer": str(employer), "employee": str(employee)},
+        )
+    return contribution

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from medpause.accounts.admin import ReadOnlyAdmin
+from medpause.common.admin import ReadOnlyAdmin
 from medpause.notices.models import Notice
 from medpause.notices.services import notice_text
 

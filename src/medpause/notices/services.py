@@ -1,11 +1,8 @@
-"""Notices: queued on commit by the transitions, and the scheduled reminder job."""
+"""Notices: written from plain values by the services that decide them (the transitions on
+commit, the daily reminder job in cases), rendered in the reader's language when read."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medpause.notices.models import Notice
@@ -28,47 +25,31 @@ def notice_text(notice: Notice) -> str:
     return str(template) % notice.params if template else notice.code
 
 
-def notify_application(*, application_id: int, action: str) -> None:
-    from medpause.cases.models import Application
-
-    app = Application.objects.filter(pk=application_id).first()
-    if app is None:
-        return
-    Notice.objects.create(
-        person_id=app.person_id,
-        unit_id=app.unit_id,
-        region_id=app.region_id if action in ("submit", "resubmit") else None,
-        application=app,
+def notify_application(
+    *, action: str, application_id: int, reference: str, person_id: int | None, unit_id: int | None,
+    region_id: int,
+) -> Notice:
+    """The notice of an application's move, to its person and unit; on submission also to the
+    region's officers. Called by the transitions once their transaction has committed."""
+    return Notice.objects.create(
+        person_id=person_id,
+        unit_id=unit_id,
+        region_id=region_id if action in ("submit", "resubmit") else None,
+        application_id=application_id,
         code=f"application.{action}",
-        params={"reference": app.reference},
+        params={"reference": reference},
     )
 
 
-@transaction.atomic
-def reminders_send(*, on: dt.date, days_ahead: int = 14) -> int:
-    """Remind people whose stop is planned to end within `days_ahead` days (once per stop),
-    and flag review deadlines that have passed. Returns how many notices were made."""
-    from medpause.cases.models import Application, Suspension
-    from medpause.cases.states import PENDING_STATUSES
+def notice_send(*, person_id: int, code: str, params: dict) -> Notice:
+    """A notice to a person."""
+    return Notice.objects.create(person_id=person_id, code=code, params=params)
 
-    made = 0
-    due = Suspension.objects.select_for_update().filter(
-        end_date__isnull=True, terminating=False, planned_end_date__isnull=False,
-        planned_end_date__lte=on + dt.timedelta(days=days_ahead), reminded_at__isnull=True,
+
+def notice_send_once(*, application_id: int, region_id: int, code: str, params: dict) -> bool:
+    """A notice about an application to its region's officers, unless one with this code was
+    already sent; True when it is new."""
+    _notice, created = Notice.objects.get_or_create(
+        application_id=application_id, code=code, defaults={"region_id": region_id, "params": params},
     )
-    for suspension in due:
-        Notice.objects.create(
-            person_id=suspension.person_id, code="suspension.planned_end",
-            params={"date": suspension.planned_end_date.isoformat()},
-        )
-        suspension.reminded_at = timezone.now()
-        suspension.save(update_fields=["reminded_at"])
-        made += 1
-    overdue = Application.objects.filter(status__in=PENDING_STATUSES, due_date__lt=on)
-    for app in overdue:
-        _, created = Notice.objects.get_or_create(
-            application=app, code="review.overdue",
-            defaults={"region_id": app.region_id, "params": {"reference": app.reference, "date": app.due_date.isoformat()}},
-        )
-        made += int(created)
-    return made
+    return created

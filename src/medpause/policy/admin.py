@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from medpause.accounts.admin import ReadOnlyAdmin
+from medpause.common.admin import ReadOnlyAdmin
 from medpause.policy.models import PolicyVersion, Region
 
 

@@ -1,19 +1,38 @@
-"""The shape of a policy document, checked key by key. A broken file fails loading with an
-error that names the file and the key, e.g. `shanghai.toml: reasons.resignation.filed_by: ...`."""
+"""The shape of a policy document as typed models (pydantic). A broken file fails loading with
+an error that names the file and the key path, e.g. `shanghai.toml: reasons.resignation.filed_by: ...`.
+
+Each table of the file is a model; checks that span tables (a cited source exists, a group names
+known document kinds, a reason names known groups, ...) are validators of the model that holds
+both. Unknown keys are refused, so a misspelt key cannot be silently ignored."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import get_language
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    model_validator,
+)
+from pydantic import ValidationError as _PydanticError
+from pydantic_core import PydanticCustomError
 
 APPLICANT_TYPES = ("individual", "unit", "officer")
 EFFECTS = ("suspend", "terminate", "retire")
 SOURCE_QUALITIES = ("law", "gov", "weak", "config")
 CATEGORIES = ("employee", "flexible")
+DOCUMENT_TYPES = ("individual", "unit")  # whose documents a list names; an officer files as for an individual
 
 
 class PolicyError(Exception):
@@ -30,88 +49,147 @@ def pick(zh: str, en: str) -> str:
     return zh if _zh() else en
 
 
-class _Checker:
-    def __init__(self, file: str):
-        self.file = file
+# --- errors --------------------------------------------------------------------------------------
 
-    def fail(self, key: str, message: str):
-        raise PolicyError(self.file, key, message)
 
-    def table(self, doc: dict, key: str, path: str, required: bool = True) -> dict:
-        value = doc.get(key)
-        if value is None:
-            if required:
-                self.fail(f"{path}{key}", "is missing")
-            return {}
-        if not isinstance(value, dict):
-            self.fail(f"{path}{key}", "must be a table")
+def _fail(message: str, key: str = "") -> PydanticCustomError:
+    """An error at the validated value's own key, or at `key` below it."""
+    return PydanticCustomError("policy", "{message}", {"message": message, "key": key})
+
+
+_MESSAGES = {
+    "missing": "is missing",
+    "string_type": "must be a non-empty string",
+    "string_pattern_mismatch": "must be a non-empty string",
+    "int_type": "must be a whole number, 0 or more",
+    "greater_than_equal": "must be a whole number, 0 or more",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list of strings",
+    "tuple_type": "must be a list of strings",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "extra_forbidden": "is not a key of this table",
+}
+
+
+def _policy_error(file: str, exc: _PydanticError, prefix: str = "") -> PolicyError:
+    """The first error, as `PolicyError(file, "a.b.c", message)`. An item of a list is reported
+    at the list's key, as the list is what the file's author edits."""
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"]]
+    in_list = False
+    while loc and loc[-1].isdigit():
+        loc.pop()
+        in_list = True
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "policy":
+        message = ctx["message"]
+        if ctx.get("key"):
+            loc.append(ctx["key"])
+    elif kind == "literal_error":
+        message = f"unknown value {error['input']!r}; expected one of {ctx.get('expected', '')}"
+    elif kind == "string_type" and in_list:
+        message = "must be a list of strings"
+    else:
+        message = _MESSAGES.get(kind, error["msg"])
+    return PolicyError(file, ".".join([prefix, *loc] if prefix else loc), message)
+
+
+# --- value types ---------------------------------------------------------------------------------
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = None
+    if number is None or isinstance(value, bool) or not number.is_finite():  # "NaN", "inf" are no rates
+        raise _fail('must be a decimal number written as a string, e.g. "0.08"')
+    if number < 0:
+        raise _fail("must not be negative")
+    return number
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise _fail("must be a date written YYYY-MM-DD") from None
+
+
+def _at_least_one(message: str):
+    def check(value: tuple) -> tuple:
+        if not value:
+            raise _fail(message)
         return value
 
-    def str_(self, doc: dict, key: str, path: str, required: bool = True, default: str = "") -> str:
-        value = doc.get(key, None)
-        if value is None:
-            if required:
-                self.fail(f"{path}{key}", "is missing")
-            return default
-        if not isinstance(value, str) or not value.strip():
-            self.fail(f"{path}{key}", "must be a non-empty string")
-        return value
-
-    def int_(self, doc: dict, key: str, path: str, required: bool = True, default: int | None = None):
-        value = doc.get(key, None)
-        if value is None:
-            if required:
-                self.fail(f"{path}{key}", "is missing")
-            return default
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.fail(f"{path}{key}", "must be a whole number, 0 or more")
-        return value
-
-    def bool_(self, doc: dict, key: str, path: str, default: bool) -> bool:
-        value = doc.get(key, default)
-        if not isinstance(value, bool):
-            self.fail(f"{path}{key}", "must be true or false")
-        return value
-
-    def decimal(self, doc: dict, key: str, path: str) -> Decimal:
-        value = doc.get(key)
-        if value is None:
-            self.fail(f"{path}{key}", "is missing")
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            self.fail(f"{path}{key}", "must be a decimal number written as a string, e.g. \"0.08\"")
-        if not number.is_finite():  # "NaN" would crash the comparison below; "inf" is no rate
-            self.fail(f"{path}{key}", "must be a decimal number written as a string, e.g. \"0.08\"")
-        if number < 0:
-            self.fail(f"{path}{key}", "must not be negative")
-        return number
-
-    def str_list(self, doc: dict, key: str, path: str, required: bool = True, allowed=None) -> list[str]:
-        value = doc.get(key)
-        if value is None:
-            if required:
-                self.fail(f"{path}{key}", "is missing")
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(f"{path}{key}", "must be a list of strings")
-        if allowed is not None:
-            for v in value:
-                if v not in allowed:
-                    self.fail(f"{path}{key}", f"unknown value {v!r}; expected one of {', '.join(sorted(allowed))}")
-        return value
+    return AfterValidator(check)
 
 
-@dataclass(frozen=True)
-class Source:
+Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S")]  # not blank
+Count = Annotated[StrictInt, Field(ge=0)]
+Rate = Annotated[Decimal, BeforeValidator(_decimal)]
+Day = Annotated[dt.date, BeforeValidator(_date)]
+Codes = tuple[StrictStr, ...]
+Citations = Annotated[Codes, _at_least_one("must cite at least one source")]
+ApplicantType = Literal["individual", "unit", "officer"]
+Category = Literal["employee", "flexible"]
+
+
+def _documents_by_type(value: dict) -> dict:
+    for applicant_type in value:
+        if applicant_type not in DOCUMENT_TYPES:
+            raise _fail("applicant type must be individual or unit", applicant_type)
+    return value
+
+
+DocumentsByType = Annotated[dict[str, Codes], AfterValidator(_documents_by_type)]
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- the tables ----------------------------------------------------------------------------------
+
+
+class Header(_Table):
+    """The `[policy]` table: what the file is and when it takes effect."""
+
+    region: Text
+    version: Text
+    effective_from: Day
+    title_zh: Text
+    title_en: Text
+    region_name_zh: Text | None = None
+    region_name_en: Text | None = None
+    parent: Text | None = None
+
+    @model_validator(mode="after")
+    def _region(self) -> Header:
+        scope = self.region
+        if scope != "national" and not (len(scope) == 6 and scope.isdigit()):
+            raise _fail("must be 'national' or a 6-digit GB/T 2260 code", "region")
+        if scope != "national" and not scope.endswith("0000"):  # a city names itself and its province
+            for key in ("region_name_zh", "region_name_en", "parent"):
+                if getattr(self, key) is None:
+                    raise _fail("is missing", key)
+        return self
+
+
+class Source(_Table):
     id: str
-    title_zh: str
-    title_en: str
-    article: str
-    text_zh: str
-    text_en: str
-    url: str
-    quality: str
+    quality: Literal["law", "gov", "weak", "config"]
+    title_zh: Text
+    title_en: Text
+    article: Text = ""
+    text_zh: Text = ""
+    text_en: Text = ""
+    url: Text = ""
 
     @property
     def title(self) -> str:
@@ -122,46 +200,47 @@ class Source:
         return pick(self.text_zh, self.text_en)
 
 
-@dataclass(frozen=True)
-class DocumentKind:
+class DocumentKind(_Table):
     code: str
-    name_zh: str
-    name_en: str
+    name_zh: Text
+    name_en: Text
 
     @property
     def name(self) -> str:
         return pick(self.name_zh, self.name_en)
 
 
-@dataclass(frozen=True)
-class DocumentGroup:
+class DocumentGroup(_Table):
     code: str
-    name_zh: str
-    name_en: str
-    any_of: tuple[str, ...]
-    provided_by_bureau: bool
+    name_zh: Text
+    name_en: Text
+    any_of: Annotated[Codes, _at_least_one("must name at least one document kind")]
+    provided_by_bureau: StrictBool = False
 
     @property
     def name(self) -> str:
         return pick(self.name_zh, self.name_en)
 
 
-@dataclass(frozen=True)
-class WaitingRule:
-    threshold_months: int
-    wait_months: int
-    sources: tuple[str, ...]
+class WaitingRule(_Table):
+    threshold_months: Count
+    wait_months: Count
+    sources: Citations = Field(alias="source")
 
 
-@dataclass(frozen=True)
-class Contribution:
-    employer_rate: Decimal
-    employee_rate: Decimal
-    flexible_rate: Decimal
-    average_monthly_wage: Decimal
-    base_floor_ratio: Decimal
-    base_ceiling_ratio: Decimal
-    sources: tuple[str, ...]
+class Waiting(_Table):
+    employee: WaitingRule
+    flexible: WaitingRule
+
+
+class Contribution(_Table):
+    employer_rate: Rate
+    employee_rate: Rate
+    flexible_rate: Rate
+    average_monthly_wage: Rate
+    base_floor_ratio: Rate
+    base_ceiling_ratio: Rate
+    sources: Citations = Field(alias="source")
 
     @property
     def base_floor(self) -> Decimal:
@@ -171,29 +250,46 @@ class Contribution:
     def base_ceiling(self) -> Decimal:
         return (self.average_monthly_wage * self.base_ceiling_ratio).quantize(Decimal("0.01"))
 
+    @model_validator(mode="after")
+    def _floor_below_ceiling(self) -> Contribution:
+        if self.base_floor > self.base_ceiling:
+            raise _fail("must not be above base_ceiling_ratio", "base_floor_ratio")
+        return self
 
-@dataclass(frozen=True)
-class Reason:
+
+class GeneralConsequences(_Table):
+    zh: Codes
+    en: Codes
+    sources: Citations = Field(alias="source")
+
+    @model_validator(mode="after")
+    def _same_length(self) -> GeneralConsequences:
+        if len(self.zh) != len(self.en):
+            raise _fail("must have as many items as consequences.zh", "en")
+        return self
+
+
+class Reason(_Table):
     code: str
-    table_code: str
-    name_zh: str
-    name_en: str
-    filed_by: tuple[str, ...]
-    categories: tuple[str, ...]
-    effect: str
-    max_duration_months: int | None
-    backdate_days: int
-    review_days: int
-    on_the_spot_for_units: bool
-    waiting_period: bool
-    stop_documents: dict[str, tuple[str, ...]]
-    resume_documents: dict[str, tuple[str, ...]]
-    early_resume_documents: tuple[str, ...]
-    bureau_documents: tuple[str, ...]
-    consequences_zh: tuple[str, ...]
-    consequences_en: tuple[str, ...]
-    legal_basis: tuple[str, ...]
-    sources: tuple[str, ...]
+    table_code: Text = ""
+    name_zh: Text
+    name_en: Text
+    filed_by: Annotated[tuple[ApplicantType, ...], _at_least_one("must name at least one applicant type")]
+    categories: Annotated[tuple[Category, ...], AfterValidator(lambda v: v or CATEGORIES)] = CATEGORIES
+    effect: Literal["suspend", "terminate", "retire"]
+    max_duration_months: Annotated[Count | None, AfterValidator(lambda v: v or None)] = None
+    backdate_days: Count
+    review_days: Count
+    on_the_spot_for_units: StrictBool = False
+    waiting_period: StrictBool = Field(default_factory=lambda data: data.get("effect") == "suspend")
+    stop_documents: DocumentsByType
+    resume_documents: DocumentsByType = Field(default_factory=dict)
+    early_resume_documents: Codes = ()
+    bureau_documents: Codes = ()
+    consequences_zh: Codes
+    consequences_en: Codes
+    legal_basis: Citations
+    sources: Citations = Field(alias="source")
 
     @property
     def name(self) -> str:
@@ -211,25 +307,58 @@ class Reason:
     def consequences(self) -> tuple[str, ...]:
         return self.consequences_zh if _zh() else self.consequences_en
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Reason:
+        for applicant_type in self.filed_by:
+            key = "individual" if applicant_type == "officer" else applicant_type
+            if key not in self.stop_documents:
+                raise _fail(f"is missing although {applicant_type} may file this reason", f"stop_documents.{key}")
+        if self.resumable:  # a suspension must say how it ends
+            for key in ("resume_documents", "early_resume_documents"):
+                if key not in self.model_fields_set:
+                    raise _fail("is missing", key)
+        elif self.max_duration_months:
+            raise _fail(
+                "only a suspension (effect = 'suspend') can have a maximum duration", "max_duration_months"
+            )
+        if len(self.consequences_zh) != len(self.consequences_en):
+            raise _fail("must have as many items as consequences_zh", "consequences_en")
+        return self
 
-@dataclass(frozen=True)
-class Policy:
+
+def _with_codes(tables: Any, field: str = "code") -> Any:
+    """Each entry of a table of tables learns its own key (`[reasons.death]` -> code "death")."""
+    if not isinstance(tables, dict):
+        return tables
+    return {key: {**value, field: key} if isinstance(value, dict) else value for key, value in tables.items()}
+
+
+def _unknown(value: str, allowed) -> str:
+    return f"unknown value {value!r}; expected one of {', '.join(sorted(allowed))}"
+
+
+class Policy(_Table):
     """A resolved, validated policy version."""
 
     label: str
-    scope: str
-    version: str
-    effective_from: dt.date
-    title_zh: str
-    title_en: str
-    sources: dict[str, Source]
-    kinds: dict[str, DocumentKind]
-    groups: dict[str, DocumentGroup]
+    head: Header = Field(alias="policy")
+    sources: Annotated[dict[str, Source], BeforeValidator(lambda v: _with_codes(v, "id"))]
+    kinds: Annotated[dict[str, DocumentKind], BeforeValidator(_with_codes)] = Field(alias="document_kinds")
+    groups: Annotated[dict[str, DocumentGroup], BeforeValidator(_with_codes)] = Field(alias="document_groups")
     contribution: Contribution
-    waiting: dict[str, WaitingRule]
-    general_consequences_zh: tuple[str, ...]
-    general_consequences_en: tuple[str, ...]
-    reasons: dict[str, Reason] = field(default_factory=dict)
+    waiting_rules: Waiting = Field(alias="waiting_period")
+    general: GeneralConsequences = Field(alias="consequences")
+    reasons: Annotated[
+        dict[str, Reason], BeforeValidator(_with_codes), _at_least_one("must define at least one reason")
+    ]
+
+    scope = property(lambda self: self.head.region)
+    version = property(lambda self: self.head.version)
+    effective_from = property(lambda self: self.head.effective_from)
+    title_zh = property(lambda self: self.head.title_zh)
+    title_en = property(lambda self: self.head.title_en)
+    general_consequences_zh = property(lambda self: self.general.zh)
+    general_consequences_en = property(lambda self: self.general.en)
 
     @property
     def title(self) -> str:
@@ -240,12 +369,53 @@ class Policy:
         return self.general_consequences_zh if _zh() else self.general_consequences_en
 
     @cached_property
+    def waiting(self) -> dict[str, WaitingRule]:
+        return {"employee": self.waiting_rules.employee, "flexible": self.waiting_rules.flexible}
+
+    @cached_property
     def group_of_kind(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for group in self.groups.values():
             for kind in group.any_of:
                 out.setdefault(kind, []).append(group.code)
         return out
+
+    @model_validator(mode="after")
+    def _references(self) -> Policy:
+        """Every code a table names is defined in the table it refers to."""
+        cited = [
+            ("contribution.source", self.contribution.sources),
+            *((f"waiting_period.{c}.source", rule.sources) for c, rule in self.waiting.items()),
+            ("consequences.source", self.general.sources),
+        ]
+        for group in self.groups.values():
+            for kind in group.any_of:
+                if kind not in self.kinds:
+                    raise _fail(_unknown(kind, self.kinds), f"document_groups.{group.code}.any_of")
+        for reason in self.reasons.values():
+            at = f"reasons.{reason.code}."
+            named = [
+                *((f"{at}{name}.{t}", codes) for name in ("stop_documents", "resume_documents")
+                  for t, codes in getattr(reason, name).items()),
+                (f"{at}early_resume_documents", reason.early_resume_documents),
+                (f"{at}bureau_documents", reason.bureau_documents),
+            ]
+            for key, codes in named:
+                for code in codes:
+                    if code not in self.groups:
+                        raise _fail(_unknown(code, self.groups), key)
+            for code in reason.bureau_documents:
+                if not self.groups[code].provided_by_bureau:
+                    raise _fail(f"group {code!r} is not marked provided_by_bureau", f"{at}bureau_documents")
+            cited += [(f"{at}legal_basis", reason.legal_basis), (f"{at}source", reason.sources)]
+        for key, ids in cited:
+            for sid in ids:
+                if sid not in self.sources:
+                    raise _fail(f"cites unknown source {sid!r}", key)
+        return self
+
+
+# --- loading -------------------------------------------------------------------------------------
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -260,193 +430,24 @@ def deep_merge(base: dict, override: dict) -> dict:
 
 
 def parse_header(doc: dict, file: str) -> dict:
-    c = _Checker(file)
-    head = c.table(doc, "policy", "")
-    scope = c.str_(head, "region", "policy.")
-    if scope != "national" and not (len(scope) == 6 and scope.isdigit()):
-        c.fail("policy.region", "must be 'national' or a 6-digit GB/T 2260 code")
-    version = c.str_(head, "version", "policy.")
-    raw_date = head.get("effective_from")
-    if isinstance(raw_date, dt.date) and not isinstance(raw_date, dt.datetime):
-        effective = raw_date
-    else:
-        try:
-            effective = dt.date.fromisoformat(str(raw_date))
-        except (TypeError, ValueError):
-            c.fail("policy.effective_from", "must be a date written YYYY-MM-DD")
-    out = {"scope": scope, "version": version, "effective_from": effective}
-    if scope != "national" and not scope.endswith("0000"):
-        out["region_name_zh"] = c.str_(head, "region_name_zh", "policy.")
-        out["region_name_en"] = c.str_(head, "region_name_en", "policy.")
-        out["parent"] = c.str_(head, "parent", "policy.")
+    """The `[policy]` table of a file as it stands (before it is resolved over its base):
+    scope, version, effective_from, and for a city its names and parent."""
+    head_table = doc.get("policy")
+    if head_table is None:
+        raise PolicyError(file, "policy", "is missing")
+    try:
+        head = Header.model_validate(head_table)
+    except _PydanticError as exc:
+        raise _policy_error(file, exc, prefix="policy") from None
+    out = {"scope": head.region, "version": head.version, "effective_from": head.effective_from}
+    if not head.region.endswith("0000") and head.region != "national":
+        out.update(region_name_zh=head.region_name_zh, region_name_en=head.region_name_en, parent=head.parent)
     return out
 
 
 def build_policy(doc: dict, file: str, label: str) -> Policy:
     """Validate a resolved document and build the Policy it describes."""
-    c = _Checker(file)
-    head = parse_header(doc, file)
-
-    sources: dict[str, Source] = {}
-    for sid, s in c.table(doc, "sources", "").items():
-        p = f"sources.{sid}."
-        if not isinstance(s, dict):
-            c.fail(f"sources.{sid}", "must be a table")
-        quality = c.str_(s, "quality", p)
-        if quality not in SOURCE_QUALITIES:
-            c.fail(p + "quality", f"must be one of {', '.join(SOURCE_QUALITIES)}")
-        sources[sid] = Source(
-            id=sid,
-            title_zh=c.str_(s, "title_zh", p),
-            title_en=c.str_(s, "title_en", p),
-            article=c.str_(s, "article", p, required=False),
-            text_zh=c.str_(s, "text_zh", p, required=False),
-            text_en=c.str_(s, "text_en", p, required=False),
-            url=c.str_(s, "url", p, required=False),
-            quality=quality,
-        )
-
-    def cite(node: dict, path: str, key: str = "source") -> tuple[str, ...]:
-        ids = c.str_list(node, key, path)
-        if not ids:
-            c.fail(path + key, "must cite at least one source")
-        for sid in ids:
-            if sid not in sources:
-                c.fail(path + key, f"cites unknown source {sid!r}")
-        return tuple(ids)
-
-    kinds = {}
-    for code, k in c.table(doc, "document_kinds", "").items():
-        p = f"document_kinds.{code}."
-        if not isinstance(k, dict):
-            c.fail(f"document_kinds.{code}", "must be a table")
-        kinds[code] = DocumentKind(code, c.str_(k, "name_zh", p), c.str_(k, "name_en", p))
-
-    groups = {}
-    for code, g in c.table(doc, "document_groups", "").items():
-        p = f"document_groups.{code}."
-        if not isinstance(g, dict):
-            c.fail(f"document_groups.{code}", "must be a table")
-        any_of = c.str_list(g, "any_of", p, allowed=set(kinds))
-        if not any_of:
-            c.fail(p + "any_of", "must name at least one document kind")
-        groups[code] = DocumentGroup(
-            code,
-            c.str_(g, "name_zh", p),
-            c.str_(g, "name_en", p),
-            tuple(any_of),
-            c.bool_(g, "provided_by_bureau", p, False),
-        )
-
-    ct = c.table(doc, "contribution", "")
-    contribution = Contribution(
-        employer_rate=c.decimal(ct, "employer_rate", "contribution."),
-        employee_rate=c.decimal(ct, "employee_rate", "contribution."),
-        flexible_rate=c.decimal(ct, "flexible_rate", "contribution."),
-        average_monthly_wage=c.decimal(ct, "average_monthly_wage", "contribution."),
-        base_floor_ratio=c.decimal(ct, "base_floor_ratio", "contribution."),
-        base_ceiling_ratio=c.decimal(ct, "base_ceiling_ratio", "contribution."),
-        sources=cite(ct, "contribution."),
-    )
-    if contribution.base_floor > contribution.base_ceiling:
-        c.fail("contribution.base_floor_ratio", "must not be above base_ceiling_ratio")
-
-    waiting = {}
-    wt = c.table(doc, "waiting_period", "")
-    for category in CATEGORIES:
-        w = c.table(wt, category, "waiting_period.")
-        p = f"waiting_period.{category}."
-        waiting[category] = WaitingRule(
-            c.int_(w, "threshold_months", p), c.int_(w, "wait_months", p), cite(w, p)
-        )
-
-    general = c.table(doc, "consequences", "")
-    gz = tuple(c.str_list(general, "zh", "consequences."))
-    ge = tuple(c.str_list(general, "en", "consequences."))
-    if len(gz) != len(ge):
-        c.fail("consequences.en", "must have as many items as consequences.zh")
-    cite(general, "consequences.")
-
-    reasons = {}
-    allowed_groups = set(groups)
-    for code, r in c.table(doc, "reasons", "").items():
-        p = f"reasons.{code}."
-        if not isinstance(r, dict):
-            c.fail(f"reasons.{code}", "must be a table")
-        filed_by = c.str_list(r, "filed_by", p, allowed=set(APPLICANT_TYPES))
-        if not filed_by:
-            c.fail(p + "filed_by", "must name at least one applicant type")
-        effect = c.str_(r, "effect", p)
-        if effect not in EFFECTS:
-            c.fail(p + "effect", f"must be one of {', '.join(EFFECTS)}")
-
-        def docs_by_type(name: str, required: bool, r=r, p=p) -> dict[str, tuple[str, ...]]:
-            table = c.table(r, name, p, required=required)
-            out = {}
-            for applicant_type in table:
-                if applicant_type not in ("individual", "unit"):
-                    c.fail(f"{p}{name}.{applicant_type}", "applicant type must be individual or unit")
-                out[applicant_type] = tuple(c.str_list(table, applicant_type, f"{p}{name}.", allowed=allowed_groups))
-            return out
-
-        stop_documents = docs_by_type("stop_documents", True)
-        for applicant_type in filed_by:
-            key = "individual" if applicant_type == "officer" else applicant_type
-            if key not in stop_documents:
-                c.fail(f"{p}stop_documents.{key}", f"is missing although {applicant_type} may file this reason")
-        resume_documents = docs_by_type("resume_documents", effect == "suspend")
-        max_duration = c.int_(r, "max_duration_months", p, required=False)
-        if effect != "suspend" and max_duration:
-            c.fail(p + "max_duration_months", "only a suspension (effect = 'suspend') can have a maximum duration")
-        consequences_zh = tuple(c.str_list(r, "consequences_zh", p))
-        consequences_en = tuple(c.str_list(r, "consequences_en", p))
-        if len(consequences_zh) != len(consequences_en):
-            c.fail(p + "consequences_en", "must have as many items as consequences_zh")
-        bureau = tuple(c.str_list(r, "bureau_documents", p, required=False, allowed=allowed_groups))
-        for g in bureau:
-            if not groups[g].provided_by_bureau:
-                c.fail(p + "bureau_documents", f"group {g!r} is not marked provided_by_bureau")
-        reasons[code] = Reason(
-            code=code,
-            table_code=c.str_(r, "table_code", p, required=False),
-            name_zh=c.str_(r, "name_zh", p),
-            name_en=c.str_(r, "name_en", p),
-            filed_by=tuple(filed_by),
-            categories=tuple(c.str_list(r, "categories", p, required=False, allowed=set(CATEGORIES)) or CATEGORIES),
-            effect=effect,
-            max_duration_months=max_duration or None,
-            backdate_days=c.int_(r, "backdate_days", p),
-            review_days=c.int_(r, "review_days", p),
-            on_the_spot_for_units=c.bool_(r, "on_the_spot_for_units", p, False),
-            waiting_period=c.bool_(r, "waiting_period", p, effect == "suspend"),
-            stop_documents=stop_documents,
-            resume_documents=resume_documents,
-            early_resume_documents=tuple(
-                c.str_list(r, "early_resume_documents", p, required=effect == "suspend", allowed=allowed_groups)
-            ),
-            bureau_documents=bureau,
-            consequences_zh=consequences_zh,
-            consequences_en=consequences_en,
-            legal_basis=cite(r, p, "legal_basis"),
-            sources=cite(r, p),
-        )
-    if not reasons:
-        c.fail("reasons", "must define at least one reason")
-
-    head_table = doc["policy"]
-    return Policy(
-        label=label,
-        scope=head["scope"],
-        version=head["version"],
-        effective_from=head["effective_from"],
-        title_zh=c.str_(head_table, "title_zh", "policy."),
-        title_en=c.str_(head_table, "title_en", "policy."),
-        sources=sources,
-        kinds=kinds,
-        groups=groups,
-        contribution=contribution,
-        waiting=waiting,
-        general_consequences_zh=gz,
-        general_consequences_en=ge,
-        reasons=reasons,
-    )
+    try:
+        return Policy.model_validate({**doc, "label": label})
+    except _PydanticError as exc:
+        raise _policy_error(file, exc) from None

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PrintingConfig(AppConfig):
-    """Installed only so that Django also finds this package's message catalog."""
+    """The printed documents: their message catalog, the record of issued certificates and
+    receipts (IssuedDocument) and the public page that verifies them."""
 
     name = "medpause.printing"
     label = "printing"

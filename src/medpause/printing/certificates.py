@@ -3,11 +3,9 @@ the participation certificate (参保证明) and the payment certificate (缴费
 
 from __future__ import annotations
 
-import hashlib
-import json
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, KeepTogether, Table
+from reportlab.platypus import Table
 
 from medpause.cases.selectors import application_policy, suspensions_of
 from medpause.common.dates import today
@@ -17,12 +15,12 @@ from medpause.policy.selectors import policy_in_force
 from medpause.printing import labels
 from medpause.printing.forms import FormGrid, citation
 from medpause.printing.i18n import _
+from medpause.printing.issue import code_line, issue_block
 from medpause.printing.layout import (
     ACCENT,
     CONTENT_WIDTH,
     SHADE,
     build,
-    draw_text,
     fmt_date,
     fmt_money,
     gap,
@@ -31,40 +29,12 @@ from medpause.printing.layout import (
     p,
     section,
 )
+from medpause.printing.services import document_issue
 from medpause.registry.models import Card
 from medpause.registry.selectors import contributions_of
 
 KINDS = ("participation", "payment")
 LAW_SOURCE = "sil_23"
-
-
-def verification_code(fields: dict) -> str:
-    """First 16 hex digits of the SHA-256 of the certificate's content fields (language-free,
-    so the Chinese and the English copy of one certificate carry the same code)."""
-    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-class SealPlace(Flowable):
-    """A dashed circle where the bureau stamps its seal."""
-
-    def __init__(self, text: str, size: float = 78):
-        super().__init__()
-        self.text, self.size = text, size
-
-    def wrap(self, available_width, available_height):
-        return self.size, self.size
-
-    def draw(self):
-        c, r = self.canv, self.size / 2
-        c.saveState()
-        c.setStrokeColor(ACCENT)
-        c.setFillColor(ACCENT)
-        c.setDash(3, 2)
-        c.setLineWidth(0.8)
-        c.circle(r, r, r - 1, stroke=1, fill=0)
-        draw_text(c, r, r - 3, self.text, 7.5, align="center")
-        c.restoreState()
 
 
 def _title(kind: str) -> str:
@@ -111,18 +81,6 @@ def _suspensions_table(suspensions, policy) -> list:
         rows.append([p(str(n), "cell"), p(fmt_date(s.start_date), "cell"), p(until, "cell"),
                      p(_reason_name(s, policy), "cell"), p(kind, "cell"), p(fmt_date(s.benefits_from), "cell")])
     return [grid(rows, widths, label_cols=(), header=True)]
-
-
-def _issue_block(issued, code: str, bureau: str) -> list:
-    g = FormGrid(width=CONTENT_WIDTH - 100, label_width=72)
-    g.pair(_("Issued on"), issued.isoformat(), _("Verification code"), code)
-    g.wide(_("Issued by"), bureau)
-    table = Table([[g.table(), SealPlace(_("Bureau seal"))]], colWidths=[CONTENT_WIDTH - 100, 100])
-    table.setStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
-    note = p(_("The bureau issues this certificate from its own register. Quote the verification code to the "
-               "bureau to check that the certificate is genuine and unchanged."), "small")
-    return [KeepTogether([table, gap(3), note])]
 
 
 def _participation(person, card, region, policy, issued, viewer) -> tuple[list, dict]:
@@ -222,10 +180,13 @@ def _payment(person, card, region, policy, issued) -> tuple[list, dict]:
     return story, fields
 
 
-def certificate_pdf(*, person, kind: str, viewer) -> bytes:
+def certificate_pdf(*, person, kind: str, viewer, base_url: str | None = None) -> bytes:
     """A participation or payment certificate of `person`, issued today by the bureau of the
-    person's region. Full name and ID number, as on an official certificate: the caller must have
-    fetched the person through `viewer`'s scope."""
+    person's region, recorded as an IssuedDocument whose verification code (and its QR code,
+    pointing at the public verification page under `base_url`) it carries. The same content
+    printed again (in the other language, a second copy the same day) keeps its code. Full name
+    and ID number, as on an official certificate: the caller must have fetched the person
+    through `viewer`'s scope."""
     if kind not in KINDS:
         raise NotFound("unknown_certificate", _("There is no such certificate."), details={"kind": kind})
     region = person.region
@@ -239,15 +200,17 @@ def certificate_pdf(*, person, kind: str, viewer) -> bytes:
     else:
         body, specific = _participation(person, card, region, policy, issued, viewer)
     fields = {
-        "kind": kind, "name": person.name, "id_number": person.id_number, "card": card.number if card else "",
+        "name": person.name, "id_number": person.id_number, "card": card.number if card else "",
         "region": region.code, "category": person.category, "issued_on": issued.isoformat(), **specific,
     }
-    code = verification_code(fields)
-    code_line = _("Verification code %(code)s") % {"code": code}
-    story = header(bureau, title, code_line)
+    code = document_issue(kind=kind, person=person, region=region, fields=fields).code
+    line = code_line(code)
+    story = header(bureau, title, line)
     story += body
-    story += [gap(12)] + _issue_block(issued, code, bureau)
+    note = _("The bureau issues this certificate from its own register. The verification page confirms the kind "
+             "of document, the day it was issued, the issuing bureau and the person (name and ID number masked).")
+    story += [gap(12)] + issue_block(issued=issued, code=code, bureau=bureau, note=note, base_url=base_url)
     return build(
-        story, title=title, author=bureau, subject=code,
-        footer_left=f"{bureau} · {title} · {code_line}",
+        story, title=title, author=bureau, subject=line,
+        footer_left=f"{bureau} · {title} · {line}",
     )

@@ -1,5 +1,5 @@
 """The stop / resume application form (停保申请表 / 恢复参保申请表), blank, for a person or a
-unit to fill in by hand; and the sections it shares with the filled-in form (`filled`)."""
+unit to fill in by hand; its sections serve the filled-in form too (printing.filled)."""
 
 from __future__ import annotations
 

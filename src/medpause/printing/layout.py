@@ -1,39 +1,47 @@
 """Shared pieces of every printed document: fonts, styles, mixed Chinese/Latin text, tick
 boxes, character boxes, section bars, the page frame and the build step.
 
-Fonts: Latin text is set in Helvetica, Chinese in Adobe's standard CID font STSong-Light
-(reportlab's built-in CID font, no font file; PDF readers supply the glyphs). Every piece of
-text goes through `rich()`, which wraps the runs Helvetica cannot show in the CID font.
+Fonts: Latin text is set in Helvetica (one of the 14 fonts every PDF reader has), everything
+else in WenQuanYi Micro Hei, a TrueType font shipped in `fonts/` and embedded (as a subset of
+the glyphs used) in every document, so that Chinese reads the same on any machine, with or
+without Chinese fonts installed (docs/adr/0007-embedded-cjk-font.md). Every piece of text goes
+through `rich()`, which wraps the runs Helvetica cannot show in the embedded font.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from medpause.printing.i18n import _, is_zh
 
-CJK_FONT = "STSong-Light"
-LATIN = "Helvetica"
+CJK_FONT = "WenQuanYiMicroHei"
+# Debian's fonts-wqy-microhei 0.2.0-beta, byte for byte: a TrueType collection whose first face
+# is the proportional Micro Hei (the second, Micro Hei Mono, is not used). Licence: fonts/.
+CJK_FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
+CJK_FONT_INDEX = 0
 LATIN_BOLD = "Helvetica-Bold"
 
-# Registered once, at import: building a PDF never registers fonts again.
+# Registered once, at import: building a PDF never registers fonts again. reportlab embeds only
+# the glyphs a document uses (a subset), with a ToUnicode map, so text can be copied and searched.
 if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    # The CID font has no bold face: <b> around Chinese keeps the same face.
+    pdfmetrics.registerFont(TTFont(CJK_FONT, str(CJK_FONT_FILE), subfontIndex=CJK_FONT_INDEX))
+    # The font has no bold face: <b> around Chinese keeps the same face.
     registerFontFamily(CJK_FONT, normal=CJK_FONT, bold=CJK_FONT, italic=CJK_FONT, boldItalic=CJK_FONT)
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -49,7 +57,7 @@ MUTED = colors.HexColor("#555555")
 
 
 def _latin(ch: str) -> bool:
-    """Whether Helvetica (WinAnsi encoding) can draw the character."""
+    """Whether Helvetica-Bold (WinAnsi encoding) can draw the character."""
     try:
         ch.encode("cp1252")
     except UnicodeEncodeError:
@@ -57,14 +65,15 @@ def _latin(ch: str) -> bool:
     return True
 
 
-_RUNS = re.compile(r"(\s+)")
-
-
-def runs(text: str) -> list[tuple[str, str]]:
-    """Split text into (font, piece) runs: Helvetica where it can, STSong-Light elsewhere."""
+def runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
+    """Split text into (font, piece) runs. Regular text is set in the embedded font whatever its
+    script, so it reads the same everywhere; the embedded font has no bold face, so bold text is
+    set in Helvetica-Bold where Helvetica can draw it, in the embedded font elsewhere."""
+    if not bold:
+        return [(CJK_FONT, text)] if text else []
     out: list[tuple[str, str]] = []
     for ch in text:
-        font = LATIN if _latin(ch) else CJK_FONT
+        font = LATIN_BOLD if _latin(ch) else CJK_FONT
         if ch.isspace() and out:
             font = out[-1][0]
         if out and out[-1][0] == font:
@@ -75,20 +84,16 @@ def runs(text: str) -> list[tuple[str, str]]:
 
 
 def rich(text, *, bold: bool = False) -> str:
-    """Paragraph markup for plain text: escaped, Chinese runs in the CID font."""
+    """Paragraph markup for plain text: escaped, each run in its font (see `runs`)."""
     parts = []
-    for font, piece in runs(str(text if text is not None else "")):
+    for font, piece in runs(str(text if text is not None else ""), bold=bold):
         body = escape(piece).replace("\n", "<br/>")
-        if font == CJK_FONT:
-            parts.append(f'<font face="{CJK_FONT}">{body}</font>')
-        else:
-            parts.append(body)
-    markup = "".join(parts)
-    return f"<b>{markup}</b>" if bold else markup
+        parts.append(f'<font face="{font}">{body}</font>')
+    return "".join(parts)
 
 
 def _style(name: str, **kw) -> ParagraphStyle:
-    base = {"fontName": LATIN, "fontSize": 9, "leading": 12.5, "textColor": INK}
+    base = {"fontName": CJK_FONT, "fontSize": 9, "leading": 12.5, "textColor": INK}
     base.update(kw)
     return ParagraphStyle(name, **base)
 
@@ -127,7 +132,9 @@ def style(name: str) -> ParagraphStyle:
 
 
 def p(text, name: str = "body", *, bold: bool = False) -> Paragraph:
-    return Paragraph(rich(text, bold=bold), style(name))
+    """A paragraph of plain text; the styles in Helvetica-Bold (titles, sections) are always bold."""
+    s = style(name)
+    return Paragraph(rich(text, bold=bold or s.fontName == LATIN_BOLD), s)
 
 
 def p_markup(markup: str, name: str = "body") -> Paragraph:
@@ -289,13 +296,38 @@ def gap(height: float = 4) -> Spacer:
     return Spacer(1, height)
 
 
+def qr_code(value: str, size: float = 80) -> Drawing:
+    """A QR code of `value` (an address), `size` points square, drawn by reportlab itself."""
+    widget = QrCodeWidget(value, barLevel="M")
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
 # --- the page -------------------------------------------------------------------
 
 
-def draw_text(canvas, x: float, y: float, text: str, size: float = 8, *, align: str = "left", font_latin=LATIN):
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    return sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in runs(text, bold=bold))
+
+
+def fit(text: str, size: float, width: float, *, bold: bool = False, smallest: float = 6) -> tuple[str, float]:
+    """One line that fits `width`: the text at `size`, or smaller down to `smallest`, or cut with
+    an ellipsis (for lines drawn on the canvas, which do not wrap)."""
+    while size > smallest and text_width(text, size, bold=bold) > width:
+        size = max(smallest, size - 0.5)
+    if text_width(text, size, bold=bold) <= width:
+        return text, size
+    while text and text_width(text + "…", size, bold=bold) > width:
+        text = text[:-1]
+    return text.rstrip() + "…", size
+
+
+def draw_text(canvas, x: float, y: float, text: str, size: float = 8, *, align: str = "left", bold: bool = False):
     """Draw one line of mixed text on the canvas (headers, footers, seals)."""
-    pieces = [(font_latin if font == LATIN else font, piece) for font, piece in runs(text)]
-    total = sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in pieces)
+    pieces = runs(text, bold=bold)
+    total = text_width(text, size, bold=bold)
     if align == "right":
         x -= total
     elif align == "center":
@@ -317,8 +349,11 @@ def build(story, *, title: str, author: str, footer_left: str, subject: str = ""
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, MARGIN - 5 * mm, PAGE_WIDTH - MARGIN, MARGIN - 5 * mm)
         canvas.setFillColor(MUTED)
-        draw_text(canvas, MARGIN, MARGIN - 9 * mm, footer_left, 7.5)
-        draw_text(canvas, PAGE_WIDTH - MARGIN, MARGIN - 9 * mm, page_label % {"page": doc.page}, 7.5, align="right")
+        number = page_label % {"page": doc.page}
+        room = CONTENT_WIDTH - text_width(number, 7.5) - 12
+        left, size = fit(footer_left, 7.5, room)
+        draw_text(canvas, MARGIN, MARGIN - 9 * mm, left, size)
+        draw_text(canvas, PAGE_WIDTH - MARGIN, MARGIN - 9 * mm, number, 7.5, align="right")
         canvas.restoreState()
 
     doc = SimpleDocTemplate(

@@ -10,7 +10,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from medpause.accounts.admin import ReadOnlyAdmin, ReadOnlyInline
+from medpause.common.admin import ReadOnlyAdmin, ReadOnlyInline
 from medpause.registry.models import Card, Contribution, Person, Unit
 
 

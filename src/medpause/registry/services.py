@@ -11,11 +11,11 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from medpause.accounts.permissions import may_act_in_region
 from medpause.audit.services import audit_record
-from medpause.common.dates import month_start, today
+from medpause.common.dates import today
 from medpause.common.errors import Conflict, Forbidden, Refused
 from medpause.policy.models import Region
 from medpause.policy.selectors import policy_in_force
-from medpause.registry.models import Card, Category, Contribution, Person, Unit
+from medpause.registry.models import Card, Category, Person, Unit
 
 CENT = Decimal("0.01")
 
@@ -139,31 +139,3 @@ def contribution_shares(*, person: Person, month: dt.date) -> tuple[Decimal, Dec
         employer = Decimal("0.00")
         employee = (base * rates.flexible_rate).quantize(CENT, rounding=ROUND_HALF_UP)
     return base, employer, employee, pv.label
-
-
-@transaction.atomic
-def contribution_record(*, person: Person, month: dt.date, actor=None) -> Contribution:
-    """Record the month's premium. Refused for a month the person was not covered (suspended
-    or terminated on the month's first day)."""
-    from medpause.coverage.selectors import card_status_on
-
-    month = month_start(month)
-    if person.retired:
-        raise Conflict("retired", _("A retired person pays no further contributions."))
-    status = card_status_on(person=person, day=month)
-    if status.status in ("suspended", "terminated"):
-        raise Conflict("not_covered", _("No contribution is due for a month the insurance was stopped."))
-    base, employer, employee, label = contribution_shares(person=person, month=month)
-    contribution, created = Contribution.objects.get_or_create(
-        person=person, month=month,
-        defaults={
-            "unit": person.unit, "base": base, "employer_amount": employer, "employee_amount": employee,
-            "policy_version": label,
-        },
-    )
-    if created:
-        audit_record(
-            actor=actor, action="contribution.record", target=contribution,
-            data={"month": month.isoformat(), "employer": str(employer), "employee": str(employee)},
-        )
-    return contribution

@@ -39,4 +39,5 @@ urlpatterns = [
          name="application_supplement"),
     path("applications/<int:app_id>/continue/", applications.application_continue, name="application_continue"),
     path("applications/<int:app_id>/form.pdf", applications.application_form, name="application_form"),
+    path("applications/<int:app_id>/receipt.pdf", applications.application_receipt, name="application_receipt"),
 ]

@@ -257,5 +257,5 @@ def person_certificate(
     person = person_get(user=user, person_id=person_id)
     from medpause.printing import certificate_pdf
 
-    pdf = certificate_pdf(person=person, kind=kind, viewer=user)
-    return pdf_response(pdf, f"certificate-{kind}-{person.pk}.pdf")
+    data = certificate_pdf(person=person, kind=kind, viewer=user, base_url=request.build_absolute_uri("/"))
+    return pdf_response(data, f"certificate-{kind}-{person.pk}.pdf")

@@ -1,14 +1,16 @@
-"""Reads on applications: one application, completeness, suspensions. Who sees which
-application is decided in medpause.accounts.permissions; the officers' queue and statistics
-are in `queue` and `statistics`."""
+"""Reads on applications: one application, completeness, suspensions, and the facts the
+rulebook (cases.rules) judges one person by. Who sees which application is decided in
+medpause.accounts.permissions; the officers' queue and statistics are in `queue` and
+`statistics`."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.permissions import applications_visible_to, get_visible, suspensions_visible_to
-from medpause.cases.models import Application, Suspension
-from medpause.cases.states import EDITABLE_STATUSES
+from medpause.cases.models import Application, Kind, Suspension
+from medpause.cases.rules import PendingStop, PersonFacts, StopPeriod, StopToResume
+from medpause.cases.states import EDITABLE_STATUSES, PENDING_STATUSES
 from medpause.policy.schema import Policy
 from medpause.policy.selectors import policy_of, required_groups
 
@@ -62,3 +64,41 @@ def suspensions_of(*, user, person) -> list[Suspension]:
 def current_suspension(*, person) -> Suspension | None:
     return Suspension.objects.filter(person=person, end_date__isnull=True).order_by("-start_date").first()
 
+
+# --- the facts of one person, for cases.rules (batches load the same for a chunk at once) ------
+
+def person_facts(person) -> PersonFacts:
+    return PersonFacts(person.pk, person.unit_id, person.region_id, person.category, person.retired)
+
+
+def stop_facts(*, person, exclude_application_id: int | None = None, lock: bool = False):
+    """(recorded suspensions oldest first, pending stop applications) of the person; the
+    application being judged itself left out. `lock`: the suspensions are locked for update."""
+    periods = Suspension.objects.filter(person=person).order_by("start_date", "pk")
+    if lock:
+        periods = periods.select_for_update()
+    recorded = [
+        StopPeriod(*values) for values in periods.values_list("pk", "start_date", "end_date", "terminating")
+    ]
+    pending = Application.objects.filter(person=person, kind=Kind.STOP, status__in=PENDING_STATUSES)
+    if exclude_application_id:
+        pending = pending.exclude(pk=exclude_application_id)
+    return recorded, [
+        PendingStop(*values)
+        for values in pending.values_list("pk", "start_date", "end_date", "reference")
+    ]
+
+
+def stop_to_resume(suspension: Suspension) -> StopToResume:
+    return StopToResume(
+        suspension.pk, suspension.reason, suspension.terminating, suspension.start_date,
+        suspension.planned_end_date, suspension.end_date,
+    )
+
+
+def resume_pending(*, suspension_id: int, exclude_application_id: int | None = None) -> bool:
+    """Whether another resumption of this stop is being handled."""
+    pending = Application.objects.filter(suspension_id=suspension_id, kind=Kind.RESUME, status__in=PENDING_STATUSES)
+    if exclude_application_id:
+        pending = pending.exclude(pk=exclude_application_id)
+    return pending.exists()

@@ -1,4 +1,5 @@
-"""Writes on applications: creation with every rule, documents, and the transitions."""
+"""Writes on applications: creation and changes judged by the rulebook (cases.rules),
+documents, and the transitions."""
 
 from medpause.cases.services.create import application_create
 from medpause.cases.services.documents import document_add

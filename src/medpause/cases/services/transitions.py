@@ -4,19 +4,19 @@ audit event, and queues notices on commit."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.permissions import is_applicant, is_reviewer
 from medpause.audit.services import audit_record
-from medpause.cases.models import Application, ApplicationEvent, Kind, Suspension
-from medpause.cases.selectors import application_policy, missing_documents
-from medpause.cases.services.create import check_resume_rules, check_stop_rules, supersedes
-from medpause.cases.states import APPLICANT, TRANSITIONS, Action, Status, target_of
-from medpause.common.dates import add_months, add_working_days, today
+from medpause.cases import rules
+from medpause.cases.models import Application, Kind, Suspension
+from medpause.cases.selectors import application_policy, missing_documents, stop_to_resume
+from medpause.cases.services.history import audit_entry, history_row, write_history
+from medpause.cases.services.judging import check_on_the_spot, check_resume, check_stop
+from medpause.cases.states import APPLICANT, TRANSITIONS, Action, Status, move, target_of
+from medpause.common.dates import add_working_days, today
 from medpause.common.errors import Forbidden, Refused
 from medpause.notices.services import notify_application
 
@@ -38,20 +38,17 @@ def _check_actor(actor, application: Application, action: str) -> str:
 
 
 def _move(application: Application, action: str, *, actor, role: str, note: str = "", data: dict | None = None):
-    source = application.status
-    target = target_of(source, action)
-    application.status = target
+    """The one way a single application changes status: the move from the state machine, its
+    history row and its audit event (cases.services.history, as for a batch's rows)."""
+    step = move(application.status, action)
+    application.status = step.target
     application.save()
-    now = timezone.now()
-    ApplicationEvent.objects.create(
-        application=application, action=action, from_status=source, to_status=target,
-        actor=actor if getattr(actor, "pk", None) else None, actor_role=role, note=note, at=now,
-    )
-    audit_record(
-        actor=actor, role=role, action=f"application.{action}", target=application,
-        data={"from": source, "to": target, "note": note, **(data or {})},
-    )
-    transaction.on_commit(lambda: notify_application(application_id=application.pk, action=action))
+    write_history([history_row(application.pk, step, actor=actor, role=role, note=note)], at=timezone.now())
+    audit_record(**audit_entry(step, target=application, actor=actor, role=role, note=note, data=data))
+    transaction.on_commit(lambda: notify_application(
+        action=action, application_id=application.pk, reference=application.reference,
+        person_id=application.person_id, unit_id=application.unit_id, region_id=application.region_id,
+    ))
     return application
 
 
@@ -75,16 +72,7 @@ def application_submit(*, actor, application: Application, consequences_acknowle
     policy = application_policy(app)
     reason = policy.reasons[app.reason]
     # Rules are checked again: the world may have moved since the draft was made.
-    if app.kind == Kind.STOP:
-        check_stop_rules(
-            person=app.person, reason=reason, applicant_type=app.applicant_type, start_date=app.start_date,
-            end_date=app.end_date, on=timezone.localdate(app.created_at), exclude_application_id=app.pk,
-        )
-    else:  # a second draft resumption of the same stop, or a stop resumed meanwhile
-        check_resume_rules(
-            person=app.person, suspension=Suspension.objects.get(pk=app.suspension_id), policy=policy,
-            resume_date=app.start_date, on=timezone.localdate(app.created_at), exclude_application_id=app.pk,
-        )
+    _judge(app, policy)
     now = timezone.now()
     if action == Action.SUBMIT:
         app.first_submitted_at = now
@@ -93,15 +81,27 @@ def application_submit(*, actor, application: Application, consequences_acknowle
             app.consequences_acknowledged_at = now
     app.submitted_at = now
     _move(app, action, actor=actor, role=role)
-    if action == Action.SUBMIT and app.applicant_type == "unit" and reason.on_the_spot_for_units:
-        # The policy says the bureau handles this on the spot for units (e.g. Chengdu's 即办件).
-        return _decide_by_rule(app, rule=on_the_spot_rule(app, reason))
+    if action == Action.SUBMIT and rules.decided_on_the_spot(applicant_type=app.applicant_type, reason=reason):
+        return _decide_by_rule(app, rule=None)
     return app
 
 
-def on_the_spot_rule(app: Application, reason) -> str:
-    """The policy clause an on-the-spot decision rests on, as recorded in the audit trail."""
-    return f"{app.policy_version.label} reasons.{reason.code}.on_the_spot_for_units [{', '.join(reason.sources)}]"[:200]
+def _judge(app: Application, policy, *, lock: bool = False, suspension: Suspension | None = None):
+    """The rules again, on submit and on approval (the world may have moved since the draft),
+    as of the day the application was made: the person's recorded suspensions (stop; locked
+    with `lock`) or the verdict on the resumption of `suspension` (by default the app's)."""
+    on = timezone.localdate(app.created_at)
+    if app.kind == Kind.STOP:
+        return check_stop(
+            person=app.person, reason=policy.reasons[app.reason], applicant_type=app.applicant_type,
+            start_date=app.start_date, end_date=app.end_date, on=on, exclude_application_id=app.pk, lock=lock,
+        )
+    # a second draft resumption of the same stop, or a stop resumed meanwhile
+    return check_resume(
+        suspension=suspension or Suspension.objects.get(pk=app.suspension_id), policy=policy,
+        applicant_type=app.applicant_type,
+        resume_date=app.start_date, on=on, exclude_application_id=app.pk,
+    )
 
 
 @transaction.atomic
@@ -153,46 +153,37 @@ def application_request_supplement(*, actor, application: Application, reason: s
 
 
 def _apply_approval(app: Application) -> dict:
-    """The effect of an approved application on the person's coverage."""
+    """Write the effect of an approved application on the person's coverage, as the rulebook
+    computes it (cases.rules.stop_effect / resume_effect); returns what the audit event says."""
     policy = application_policy(app)
     person = app.person
     if app.kind == Kind.STOP:
-        reason = policy.reasons[app.reason]
-        check_stop_rules(
-            person=person, reason=reason, applicant_type=app.applicant_type, start_date=app.start_date,
-            end_date=app.end_date, on=timezone.localdate(app.created_at), exclude_application_id=app.pk,
+        recorded = _judge(app, policy, lock=True)
+        effect = rules.stop_effect(
+            reason=policy.reasons[app.reason], start=app.start_date, end=app.end_date, recorded=recorded
         )
-        closed = []
-        for open_stop in Suspension.objects.select_for_update().filter(person=person, end_date__isnull=True):
-            if supersedes(reason=reason, suspension=open_stop, start_date=app.start_date):
-                open_stop.end_date = app.start_date - dt.timedelta(days=1)
-                open_stop.save(update_fields=["end_date"])
-                closed.append(open_stop.pk)
-        if reason.effect == "retire":
+        if effect.closes:
+            Suspension.objects.filter(pk__in=effect.closes).update(end_date=effect.closed_on)
+        if effect.retire:
             person.retired = True
             person.save(update_fields=["retired"])
-            return {"effect": "retire", "closed_suspensions": closed}
+            return effect.record()
+        new = effect.suspension
         suspension = Suspension.objects.create(
-            person=person, region=app.region, reason=reason.code, terminating=reason.terminating,
-            start_date=app.start_date, planned_end_date=app.end_date, stop_application=app,
+            person=person, region=app.region, reason=new.reason, terminating=new.terminating,
+            start_date=new.start_date, planned_end_date=new.planned_end_date, stop_application=app,
         )
-        return {"effect": reason.effect, "suspension_id": suspension.pk, "closed_suspensions": closed}
+        return effect.record(suspension.pk)
     suspension = Suspension.objects.select_for_update().get(pk=app.suspension_id)
-    reason, _early = check_resume_rules(
-        person=person, suspension=suspension, policy=policy, resume_date=app.start_date, on=timezone.localdate(app.created_at),
-        exclude_application_id=app.pk,
+    verdict = _judge(app, policy, suspension=suspension)
+    effect = rules.resume_effect(
+        policy=policy, reason=verdict.reason, category=person.category, suspension=stop_to_resume(suspension),
+        resume_date=app.start_date,
     )
-    suspension.end_date = app.start_date - dt.timedelta(days=1)
+    suspension.end_date, suspension.benefits_from = effect.end_date, effect.benefits_from
     suspension.resume_application = app
-    rule = policy.waiting[person.category]
-    long_break = app.start_date > add_months(suspension.start_date, rule.threshold_months)
-    if reason.waiting_period and rule.wait_months and long_break:
-        suspension.benefits_from = add_months(app.start_date, rule.wait_months)
     suspension.save()
-    return {
-        "effect": "resume", "suspension_id": suspension.pk,
-        "benefits_from": suspension.benefits_from.isoformat() if suspension.benefits_from else None,
-    }
+    return effect.record()
 
 
 @transaction.atomic
@@ -215,11 +206,9 @@ def application_decide_by_rule(*, application: Application, rule: str | None = N
 
 def _decide_by_rule(app: Application, *, rule: str | None) -> Application:
     target_of(app.status, Action.APPROVE)
-    policy = application_policy(app)
-    reason = policy.reasons[app.reason]
-    if not (app.applicant_type == "unit" and reason.on_the_spot_for_units):
-        raise Refused("not_on_the_spot", _("This application must be reviewed by an officer."))
-    rule = rule or on_the_spot_rule(app, reason)
+    reason = application_policy(app).reasons[app.reason]
+    check_on_the_spot(applicant_type=app.applicant_type, reason=reason)
+    rule = rule or rules.on_the_spot_rule(policy_label=app.policy_version.label, reason=reason)
     effect = _apply_approval(app)
     app.decided_at, app.decision_rule = timezone.now(), rule
     return _move(

@@ -12,7 +12,7 @@ from medpause.accounts.permissions import is_applicant
 from medpause.audit.services import audit_record
 from medpause.cases.models import Application, Kind
 from medpause.cases.selectors import application_policy
-from medpause.cases.services.create import check_resume_rules, check_stop_rules
+from medpause.cases.services.judging import check_resume, check_stop
 from medpause.cases.states import Status
 from medpause.common.errors import Conflict, Forbidden
 from medpause.policy.selectors import reason_get
@@ -34,17 +34,16 @@ def application_update(
         policy = application_policy(app)
         if app.kind == Kind.STOP:
             reason_obj = reason_get(policy=policy, code=reason or app.reason)
-            check_stop_rules(
+            check_stop(
                 person=app.person, reason=reason_obj, applicant_type=app.applicant_type, start_date=start_date,
                 end_date=end_date, exclude_application_id=app.pk,
             )
             app.reason, app.end_date = reason_obj.code, end_date
         else:
-            _reason, early = check_resume_rules(
-                person=app.person, suspension=app.suspension, policy=policy, resume_date=start_date,
+            app.early_resume = check_resume(
+                suspension=app.suspension, policy=policy, applicant_type=app.applicant_type, resume_date=start_date,
                 exclude_application_id=app.pk,
-            )
-            app.early_resume = early
+            ).early
         app.start_date = start_date
         changed.update(reason=app.reason, start_date=str(app.start_date), end_date=str(app.end_date or ""))
     if note is not None:

@@ -204,3 +204,17 @@ def application_form(request, app_id):
         return HttpResponse(gettext("The form cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
     return pdf_response(application_form_pdf(application=app, viewer=scope.user), f"{app.reference}.pdf")
+
+
+@applicant_page
+def application_receipt(request, app_id):
+    """The receipt (受理回执) of a submitted application; a draft has none yet (409)."""
+    scope = scope_of(request)
+    app = get_application(scope, app_id)
+    from medpause.printing import receipt_pdf
+
+    try:
+        data = receipt_pdf(application=app, base_url=request.build_absolute_uri("/"))
+    except DomainError as exc:  # a draft: nothing was received yet
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain; charset=utf-8")
+    return pdf_response(data, f"{app.reference}-receipt.pdf")

@@ -96,5 +96,5 @@ def certificate(request, kind: str):
     except ImportError:
         return HttpResponse(gettext("The certificate cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
-    pdf = certificate_pdf(person=person, kind=kind, viewer=request.user)
-    return pdf_response(pdf, f"certificate-{kind}.pdf")
+    data = certificate_pdf(person=person, kind=kind, viewer=request.user, base_url=request.build_absolute_uri("/"))
+    return pdf_response(data, f"certificate-{kind}.pdf")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from medpause.accounts.models import ApplicantType
+from medpause.cases.rules import may_file as rule_may_file
 from medpause.common.errors import DomainError, NotFound
 from medpause.policy.selectors import policy_in_force, reasons_for, region_get, requirements_for
 from medpause.web.forms import GuideReasonForm, GuideStartForm
@@ -102,9 +103,7 @@ def _reason_hints(applicant_type: str, kind: str, reasons) -> dict:
     hints = {}
     for reason in reasons:
         parts = []
-        resuming_oneself = kind == "resume" and applicant_type == ApplicantType.INDIVIDUAL
-        may_file = applicant_type in reason.filed_by or resuming_oneself
-        if not may_file:
+        if not rule_may_file(reason, applicant_type, kind):
             who = listjoin(FILER_NAMES[f] for f in reason.filed_by)
             parts.append(gettext("You cannot file this yourself. Who may file: %(who)s.") % {"who": who})
         if kind == "stop" and reason.effect == "terminate":
@@ -178,9 +177,7 @@ def guide_answer(request):
     to_bring = [d for d in req["documents"] if not d["provided_by_bureau"]]
     held = [d for d in req["documents"] if d["provided_by_bureau"]]
     params = {**start, "reason": reason_code}
-    # A person may always ask to resume their own insurance, whoever filed the stop.
-    resuming_oneself = start["kind"] == "resume" and start["applicant_type"] == ApplicantType.INDIVIDUAL
-    may_file = req["applicant_may_file"] or resuming_oneself
+    may_file = rule_may_file(reason, start["applicant_type"], start["kind"])  # the rulebook's answer
     form_url = _guide_url_kind(start["kind"], start["region"], reason_code)
     return render(request, "web/public/guide_answer.html", {
         "req": req,

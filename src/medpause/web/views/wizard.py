@@ -5,8 +5,6 @@ the dates are confirmed, so documents can attach to it."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,8 +12,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.permissions import APPLICANTS, applications_visible_to, role_required
+from medpause.cases import rules
 from medpause.cases.models import Application, Kind
-from medpause.cases.selectors import application_policy, current_suspension, missing_documents
+from medpause.cases.selectors import (
+    application_policy,
+    current_suspension,
+    missing_documents,
+    person_facts,
+    stop_to_resume,
+)
 from medpause.cases.services import (
     application_create,
     application_submit,
@@ -23,7 +28,7 @@ from medpause.cases.services import (
     application_withdraw,
 )
 from medpause.cases.states import Status
-from medpause.common.dates import add_months, today
+from medpause.common.dates import today
 from medpause.common.errors import DomainError
 from medpause.policy.selectors import consequences_for, policy_in_force
 from medpause.web.forms import AcknowledgeForm, NoteForm, ReasonForm, ResumeDateForm, StopDatesForm
@@ -95,18 +100,22 @@ def person_policy(person):
 
 
 def reason_refusal(reason, scope) -> str:
-    """Why this person may not choose this reason here, or "" if they may."""
-    person = scope.person
-    if scope.applicant_type not in reason.filed_by:
+    """Why this person may not choose this reason here, or "" if they may. The rulebook
+    decides (cases.rules.reason_refusal); the page says it in words for this reader: who may
+    file instead, or which kind of insurance the reason is for."""
+    refusal = rules.reason_refusal(
+        person=person_facts(scope.person), reason=reason, applicant_type=scope.applicant_type
+    )
+    if refusal is None:
+        return ""
+    if refusal.code == "reason_not_allowed_for_applicant":
         others = [f for f in reason.filed_by if f != "officer"]
         return str(FILER_REASON_TEXT[others[0] if others else "officer"])
-    if person.category not in reason.categories:
-        if person.category == "flexible":
+    if refusal.code == "reason_not_allowed_for_category":
+        if scope.person.category == "flexible":
             return gettext("This reason applies only to employees insured through a unit.")
         return gettext("This reason applies only to flexible workers who pay alone.")
-    if reason.effect == "retire" and person.retired:
-        return gettext("This person is already recorded as retired.")
-    return ""
+    return str(refusal.message)
 
 
 def reason_hint(reason) -> str:
@@ -127,11 +136,7 @@ def reason_hint(reason) -> str:
 def suspension_to_resume(scope):
     """The current, resumable stop of the person, or None."""
     suspension = current_suspension(person=scope.person)
-    if suspension is None or suspension.terminating:
-        return None
-    policy = person_policy(scope.person)
-    reason = policy.reasons.get(suspension.reason)
-    if reason is None or not reason.resumable:
+    if suspension is None or not rules.is_resumable(stop_to_resume(suspension), person_policy(scope.person)):
         return None
     return suspension
 
@@ -264,7 +269,7 @@ def _reason(request, scope, kind, state, app):
 def _stop_date_hints(reason) -> tuple[str, str]:
     day = today()
     if reason.backdate_days:
-        earliest = day - dt.timedelta(days=reason.backdate_days)
+        earliest = rules.earliest_start(reason, day)
         start_hint = gettext("The earliest first day is %(date)s (up to %(days)d days in the past). For example, %(example)s.") % {
             "date": earliest.isoformat(), "days": reason.backdate_days, "example": day.isoformat()}
     else:
@@ -275,8 +280,7 @@ def _stop_date_hints(reason) -> tuple[str, str]:
         end_hint = gettext(
             "A stop for this reason may last at most %(months)d months. For a stop from today, the latest last "
             "day is %(limit)s."
-        ) % {"months": reason.max_duration_months,
-             "limit": (add_months(day, reason.max_duration_months) - dt.timedelta(days=1)).isoformat()}
+        ) % {"months": reason.max_duration_months, "limit": rules.latest_end(reason, day).isoformat()}
     else:
         end_hint = gettext("Leave this empty if you do not know yet. You can apply to resume at any time.")
     return start_hint, end_hint
@@ -333,8 +337,7 @@ def _resume_date(request, scope, kind, state, app):
         return redirect(scope.wizard_url(kind, "start"))
     policy = person_policy(scope.person)
     reason = policy.reasons[suspension.reason]
-    earliest = today() - dt.timedelta(days=reason.backdate_days)
-    earliest = max(earliest, suspension.start_date + dt.timedelta(days=1))
+    earliest = rules.earliest_resume(reason, stop_to_resume(suspension), today())
     values = {"start": suspension.start_date.isoformat(), "earliest": earliest.isoformat(),
               "end": suspension.planned_end_date.isoformat() if suspension.planned_end_date else ""}
     if suspension.planned_end_date:

@@ -1,0 +1,394 @@
+"""The rulebook of stopping and resuming: every rule once, as pure functions.
+
+No ORM and no database here: the rules judge small frozen facts that the caller loaded
+(`cases.selectors.stop_facts` / `resume_facts` for one person, `batches.validate.Facts` for a
+chunk of a file), the policy (`Reason`, `Policy`) and the day "today". A rule that says no
+raises (or returns) a `Refusal`: the API's code, the key of its sentence in MESSAGES and the
+sentence's parameters. The effect of an approval is computed here too (`stop_effect`,
+`resume_effect`); the services and the batch only write it.
+
+Who reads it: the single-application services (create, update, submit, approve), the wizard
+(which reasons a person may choose, the date hints), the public guide (who may file) and the
+batch (every row). A new rule goes here and nowhere else (docs/architecture.md, "Where a new
+rule goes")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from medpause.common.dates import add_months
+from medpause.common.errors import Conflict, DomainError, Refused
+from medpause.policy.schema import Policy, Reason
+
+STOP, RESUME = "stop", "resume"  # the values of cases.models.Kind
+DAY = dt.timedelta(days=1)
+
+# --- the sentences, by key ---------------------------------------------------------------
+
+MESSAGES = {
+    "reason_not_allowed_for_applicant": _("In this region this reason cannot be filed by this applicant."),
+    "reason_not_allowed_for_category": _("This reason does not apply to this person's kind of insurance."),
+    "invalid_dates.end_before_start": _("The end date must not be before the start date."),
+    "invalid_dates.no_end_for_reason": _("A stop for this reason has no end date: leave it empty."),
+    "invalid_dates.resume_has_no_end": _("A resumption has no end date."),
+    "invalid_dates.resume_before_stop": _("The resume date must be after the first day of the stop."),
+    "duration_exceeds_limit": _(
+        "For this reason a stop may last at most %(months)d months: give an end date no later than %(limit)s."
+    ),
+    "start_date_too_early": _(
+        "The start date may be at most %(days)d days in the past: the earliest is %(earliest)s."
+    ),
+    "start_date_too_early.resume": _(
+        "The resume date may be at most %(days)d days in the past: the earliest is %(earliest)s."
+    ),
+    "already_retired": _("This person is already recorded as retired."),
+    "overlapping_suspension": _(
+        "This period overlaps a stop already recorded for this person (from %(start)s)."
+    ),
+    "overlapping_suspension.pending": _(
+        "Another stop application for this period is already being handled (%(reference)s)."
+    ),
+    "not_resumable.terminated": _("Insurance ended for this reason cannot be resumed."),
+    "not_resumable": _("Insurance stopped for this reason cannot be resumed."),
+    "not_suspended": _("This stop has already ended."),
+    "not_suspended.none": _("This person has no stop in progress to resume."),
+    "application_pending": _("A resumption of this stop is already being handled."),
+    "not_on_the_spot": _("This application must be reviewed by an officer."),
+}
+# Codes that conflict with what is already recorded (409); every other refusal is 422.
+CONFLICTS = frozenset({"already_retired", "overlapping_suspension", "not_suspended", "application_pending"})
+
+
+def render(key: str, params: dict | None = None, table: dict | None = None) -> str:
+    """The sentence of a key in the active language (from `table`, by default the rules'
+    MESSAGES); the key itself if it is unknown."""
+    template = (MESSAGES if table is None else table).get(key)
+    if template is None:
+        return key
+    try:
+        return str(template) % (params or {})
+    except (KeyError, TypeError, ValueError):  # parameters stored for an older sentence: never a 500
+        return str(template)
+
+
+render_lazy = lazy(render, str)
+
+
+class Refusal(Exception):
+    """A rule says no. `code` is the API's, `key` names the sentence, `params` fill it in;
+    `details` is what the API's error body adds for a program to act on."""
+
+    def __init__(self, code: str, key: str | None = None, params: dict | None = None, *, details: dict | None = None):
+        super().__init__(code)
+        self.code, self.key, self.params, self.details = code, key or code, params or {}, details or {}
+
+    @property
+    def message(self):
+        """The sentence, rendered when read: in the language of whoever reads it."""
+        return render_lazy(self.key, self.params)
+
+    def error(self) -> DomainError:
+        """The refusal as the services raise it: 409 for a conflict, else 422."""
+        cls = Conflict if self.code in CONFLICTS else Refused
+        return cls(self.code, self.message, details=self.details)
+
+    def __repr__(self) -> str:
+        return f"Refusal({self.code!r}, {self.key!r}, {self.params!r})"
+
+
+def _raise(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+# --- the facts ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    pk: int
+    unit_id: int | None
+    region_id: int
+    category: str
+    retired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StopPeriod:
+    """A recorded suspension: open (end_date None) until a resumption is approved."""
+
+    pk: int
+    start_date: dt.date
+    end_date: dt.date | None
+    terminating: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PendingStop:
+    """A stop application submitted and not yet decided."""
+
+    pk: int
+    start_date: dt.date
+    end_date: dt.date | None
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopToResume:
+    """The suspension a resumption ends."""
+
+    pk: int
+    reason: str
+    terminating: bool
+    start_date: dt.date
+    planned_end_date: dt.date | None
+    end_date: dt.date | None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+def overlaps(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
+    """Two periods share a day; an end of None is open."""
+    return (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end)
+
+
+def earliest_start(reason: Reason, today: dt.date) -> dt.date:
+    """The earliest first day of a stop, or resume date, for this reason."""
+    return today - dt.timedelta(days=reason.backdate_days)
+
+
+def latest_end(reason: Reason, start: dt.date) -> dt.date | None:
+    """The last day a stop from `start` may have, if the reason limits its length."""
+    if not reason.max_duration_months:
+        return None
+    return add_months(start, reason.max_duration_months) - DAY
+
+
+def earliest_resume(reason: Reason, suspension: StopToResume, today: dt.date) -> dt.date:
+    return max(earliest_start(reason, today), suspension.start_date + DAY)
+
+
+# --- who may file which reason ----------------------------------------------------------------
+
+def may_file(reason: Reason, applicant_type: str, kind: str = STOP) -> bool:
+    """The policy names who may file; a person may always ask to resume their own cover."""
+    return applicant_type in reason.filed_by or (kind == RESUME and applicant_type == "individual")
+
+
+def _filer_refusal(reason: Reason, applicant_type: str, kind: str) -> Refusal | None:
+    if may_file(reason, applicant_type, kind):
+        return None
+    return Refusal(
+        "reason_not_allowed_for_applicant", params={"reason": reason.code},
+        details={"reason": reason.code, "applicant_type": applicant_type, "filed_by": list(reason.filed_by)},
+    )
+
+
+def _category_refusal(person: PersonFacts, reason: Reason) -> Refusal | None:
+    if person.category in reason.categories:
+        return None
+    return Refusal(
+        "reason_not_allowed_for_category", params={"reason": reason.code},
+        details={"reason": reason.code, "category": person.category},
+    )
+
+
+def _retired_refusal(person: PersonFacts, reason: Reason) -> Refusal | None:
+    return Refusal("already_retired") if reason.effect == "retire" and person.retired else None
+
+
+def reason_refusal(*, person: PersonFacts, reason: Reason, applicant_type: str) -> Refusal | None:
+    """May this applicant choose this reason for this person? The rules of a stop that need no
+    dates, in order; None if they may, else the refusal judge_stop gives whatever the dates.
+    A new rule about the person and the reason alone goes here."""
+    return (
+        _filer_refusal(reason, applicant_type, STOP) or _category_refusal(person, reason)
+        or _retired_refusal(person, reason)
+    )
+
+
+# --- judging a stop ----------------------------------------------------------------------------
+
+def supersedes(reason: Reason, period: StopPeriod, start: dt.date) -> bool:
+    """A death, a transfer out, settling abroad or retirement can happen during an open,
+    resumable stop (e.g. after a resignation): the new stop closes it the day before it
+    starts instead of being refused as an overlap (docs/adr/0002)."""
+    return (
+        reason.effect in ("terminate", "retire") and not period.terminating and period.end_date is None
+        and period.start_date < start
+    )
+
+
+def judge_stop(
+    *, person: PersonFacts, reason: Reason, applicant_type: str, start: dt.date, end: dt.date | None,
+    today: dt.date, recorded: Iterable[StopPeriod] = (), pending: Iterable[PendingStop] = (),
+) -> None:
+    """Every rule a stop must pass; raises the first Refusal. `recorded`: the person's
+    suspensions; `pending`: their other stop applications being handled. The rules that need
+    no dates come first (reason_refusal: the wizard offers only the reasons that pass them),
+    then the dates, then the overlaps."""
+    _raise(reason_refusal(person=person, reason=reason, applicant_type=applicant_type))
+    if end is not None and end < start:
+        raise Refusal("invalid_dates", "invalid_dates.end_before_start")
+    if end is not None and not reason.resumable:
+        raise Refusal("invalid_dates", "invalid_dates.no_end_for_reason", details={"field": "end_date"})
+    limit = latest_end(reason, start)
+    if limit is not None and (end is None or end > limit):
+        raise Refusal(
+            "duration_exceeds_limit", params={"months": reason.max_duration_months, "limit": limit.isoformat()},
+            details={"max_duration_months": reason.max_duration_months, "latest_end_date": limit.isoformat()},
+        )
+    _raise(_too_early(reason, start, today, "start_date_too_early"))
+    for period in recorded:
+        if supersedes(reason, period, start):
+            continue
+        if overlaps(start, end, period.start_date, period.end_date):  # open until resumed
+            raise Refusal(
+                "overlapping_suspension", params={"start": period.start_date.isoformat()},
+                details={"suspension_id": period.pk},
+            )
+    for other in pending:
+        if overlaps(start, end, other.start_date, other.end_date):
+            raise Refusal(
+                "overlapping_suspension", "overlapping_suspension.pending", params={"reference": other.reference},
+                details={"application_id": other.pk},
+            )
+
+
+def _too_early(reason: Reason, day: dt.date, today: dt.date, key: str) -> Refusal | None:
+    earliest = earliest_start(reason, today)
+    if day >= earliest:
+        return None
+    return Refusal(
+        "start_date_too_early", key, params={"days": reason.backdate_days, "earliest": earliest.isoformat()},
+        details={"earliest_start_date": earliest.isoformat()},
+    )
+
+
+# --- judging a resumption --------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ResumeVerdict:
+    reason: Reason  # the reason of the stop being resumed
+    early: bool  # before the planned end (or with none): proof that the reason has gone is needed
+
+
+def _not_resumable(suspension: StopToResume, policy: Policy) -> Refusal | None:
+    if suspension.terminating:
+        return Refusal("not_resumable", "not_resumable.terminated")
+    reason = policy.reasons.get(suspension.reason)
+    if reason is None or not reason.resumable:
+        return Refusal("not_resumable")
+    return None
+
+
+def is_resumable(suspension: StopToResume | None, policy: Policy) -> bool:
+    """Whether this stop is one a resumption can end at all (dates aside)."""
+    return suspension is not None and suspension.end_date is None and _not_resumable(suspension, policy) is None
+
+
+def judge_resume(
+    *, suspension: StopToResume | None, policy: Policy, applicant_type: str, resume_date: dt.date,
+    today: dt.date, resume_pending: bool, end: dt.date | None = None,
+) -> ResumeVerdict:
+    """Every rule a resumption of `suspension` must pass; raises the first Refusal.
+    `resume_pending`: another resumption of the same stop is being handled."""
+    if suspension is None:
+        raise Refusal("not_suspended", "not_suspended.none")
+    if end is not None:
+        raise Refusal("invalid_dates", "invalid_dates.resume_has_no_end", details={"field": "end_date"})
+    _raise(_not_resumable(suspension, policy))
+    reason = policy.reasons[suspension.reason]
+    if suspension.end_date is not None:
+        raise Refusal("not_suspended")
+    if resume_date <= suspension.start_date:
+        raise Refusal("invalid_dates", "invalid_dates.resume_before_stop")
+    _raise(_too_early(reason, resume_date, today, "start_date_too_early.resume"))
+    if resume_pending:
+        raise Refusal("application_pending")
+    _raise(_filer_refusal(reason, applicant_type, RESUME))
+    planned = suspension.planned_end_date
+    return ResumeVerdict(reason, early=planned is None or resume_date <= planned)
+
+
+# --- decided on the spot -------------------------------------------------------------------
+
+def decided_on_the_spot(*, applicant_type: str, reason: Reason) -> bool:
+    """The policy says the bureau handles this on the spot for units (e.g. Chengdu's 即办件)."""
+    return applicant_type == "unit" and reason.on_the_spot_for_units
+
+
+def judge_on_the_spot(*, applicant_type: str, reason: Reason) -> None:
+    if not decided_on_the_spot(applicant_type=applicant_type, reason=reason):
+        raise Refusal("not_on_the_spot")
+
+
+def on_the_spot_rule(*, policy_label: str, reason: Reason) -> str:
+    """The policy clause an on-the-spot decision rests on, as recorded with the decision."""
+    return f"{policy_label} reasons.{reason.code}.on_the_spot_for_units [{', '.join(reason.sources)}]"[:200]
+
+
+# --- the effect of an approval ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class NewSuspension:
+    reason: str
+    terminating: bool
+    start_date: dt.date
+    planned_end_date: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class StopEffect:
+    effect: str  # the reason's effect: suspend, terminate or retire
+    closes: tuple[int, ...]  # open stops this one supersedes...
+    closed_on: dt.date  # ...end on this day
+    retire: bool  # the person is recorded as retired (the card stays active)
+    suspension: NewSuspension | None  # the period without benefits, unless retiring
+
+    def record(self, suspension_id: int | None = None) -> dict:
+        """What the approval's audit event says about its effect."""
+        if self.retire:
+            return {"effect": "retire", "closed_suspensions": list(self.closes)}
+        return {"effect": self.effect, "suspension_id": suspension_id, "closed_suspensions": list(self.closes)}
+
+
+def stop_effect(*, reason: Reason, start: dt.date, end: dt.date | None, recorded: Iterable[StopPeriod]) -> StopEffect:
+    retire = reason.effect == "retire"
+    return StopEffect(
+        effect=reason.effect,
+        closes=tuple(p.pk for p in recorded if supersedes(reason, p, start)),
+        closed_on=start - DAY,
+        retire=retire,
+        suspension=None if retire else NewSuspension(reason.code, reason.terminating, start, end),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeEffect:
+    suspension_id: int
+    end_date: dt.date  # the last suspended day: the day before the resume date
+    benefits_from: dt.date | None  # after a long break, the end of the waiting period
+
+    def record(self) -> dict:
+        return {
+            "effect": "resume", "suspension_id": self.suspension_id,
+            "benefits_from": self.benefits_from.isoformat() if self.benefits_from else None,
+        }
+
+
+def resume_effect(
+    *, policy: Policy, reason: Reason, category: str, suspension: StopToResume, resume_date: dt.date
+) -> ResumeEffect:
+    """The suspension ends the day before the resume date; after a break longer than the
+    policy's threshold (for the person's category), benefits wait (docs/adr/0002)."""
+    rule = policy.waiting[category]
+    long_break = resume_date > add_months(suspension.start_date, rule.threshold_months)
+    waits = reason.waiting_period and rule.wait_months and long_break
+    return ResumeEffect(
+        suspension.pk, resume_date - DAY, add_months(resume_date, rule.wait_months) if waits else None
+    )
