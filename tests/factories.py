@@ -81,3 +81,11 @@ def pdf_bytes(text: str = "test") -> bytes:
     c.drawString(72, 720, text)
     c.save()
     return buf.getvalue()
+
+
+def bureau_viewer():
+    """An administrator to print as: sees every person and application (printing takes the viewer
+    whose scope the caller fetched the object through)."""
+    from medpause.accounts.models import User
+
+    return User.objects.filter(username="bureau-viewer").first() or make_user("admin", username="bureau-viewer")

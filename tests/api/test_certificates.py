@@ -10,12 +10,13 @@ from medpause.printing.models import IssuedDocument
 from medpause.printing.throttle import VERIFY_RATE
 from medpause.printing.verification import format_code
 from tests.api.conftest import Api, draft_application, error_of, submitted_application
+from tests.factories import bureau_viewer
 
 pytestmark = pytest.mark.django_db
 
 
 def issued(world, kind="participation"):
-    certificate_pdf(person=world.bj_employee, kind=kind)
+    certificate_pdf(person=world.bj_employee, kind=kind, viewer=bureau_viewer())
     return IssuedDocument.objects.get(person=world.bj_employee, kind=kind)
 
 

@@ -12,10 +12,10 @@ from tests.e2e.helpers import LANGUAGES, assert_language, goto, is_zh, shoot, wa
 def issued(transactional_db):
     from medpause.printing import certificate_pdf
     from medpause.printing.models import IssuedDocument
-    from tests.factories import make_person
+    from tests.factories import bureau_viewer, make_person
 
     person = make_person("310000", category="flexible", name="李娜")
-    certificate_pdf(person=person, kind="participation")
+    certificate_pdf(person=person, kind="participation", viewer=bureau_viewer())
     return person, IssuedDocument.objects.get(person=person)
 
 

@@ -19,7 +19,7 @@ from medpause.common.dates import add_months, month_start, today
 from medpause.coverage.services import contribution_record
 from medpause.printing import application_form_pdf, blank_form_pdf, certificate_pdf, receipt_pdf
 from medpause.printing.layout import CJK_FONT, CONTENT_WIDTH, MARGIN, PAGE_WIDTH, build
-from tests.factories import PNG_1PX, make_person, make_unit, make_user, pdf_bytes
+from tests.factories import PNG_1PX, bureau_viewer, make_person, make_unit, make_user, pdf_bytes
 from tests.printing.conftest import STANDARD_FONTS
 
 pytestmark = pytest.mark.django_db
@@ -74,15 +74,15 @@ DOCUMENTS = [
     ("blank-resume", lambda c: blank_form_pdf(region_code="310000", reason_code=None, kind="resume"),
      ["基本医疗保险恢复参保申请表", "恢复参保日期"],
      ["Application to resume basic medical insurance", "Resume from"]),
-    ("filled", lambda c: application_form_pdf(application=c["application"]),
+    ("filled", lambda c: application_form_pdf(application=c["application"], viewer=bureau_viewer()),
      ["北京市医疗保障局", "基本医疗保险停保申请表", "李四", "北京示例科技有限公司", "离职证明不清晰", "待补充材料"],
      ["Beijing Healthcare Security Administration", "Application to stop basic medical insurance", "李四",
       "北京示例科技有限公司", "The resignation certificate cannot be read.", "More documents requested"]),
-    ("participation", lambda c: certificate_pdf(person=c["person"], kind="participation"),
+    ("participation", lambda c: certificate_pdf(person=c["person"], kind="participation", viewer=bureau_viewer()),
      ["基本医疗保险参保证明", "王小明", "停保记录", "验证码", "经办机构盖章"],
      ["Certificate of participation in basic medical insurance", "王小明", "Periods the insurance was stopped",
       "Verification code", "Bureau seal"]),
-    ("payment", lambda c: certificate_pdf(person=c["person"], kind="payment"),
+    ("payment", lambda c: certificate_pdf(person=c["person"], kind="payment", viewer=bureau_viewer()),
      ["基本医疗保险缴费证明", "王小明", "合计：12 个月", "第二十三条", "验证码"],
      ["Certificate of basic medical insurance payments", "王小明", "Total: 12 months", "Article 23",
       "Verification code"]),

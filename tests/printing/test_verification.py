@@ -16,7 +16,7 @@ from medpause.printing.models import IssuedDocument
 from medpause.printing.selectors import issued_document_by_code, verification_of
 from medpause.printing.services import document_issue
 from medpause.printing.verification import ALPHABET, format_code, new_code, normalize_code, verify_url
-from tests.factories import make_person
+from tests.factories import bureau_viewer, make_person
 from tests.printing.test_certificates import code_of, past_months
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +56,14 @@ def test_a_certificate_is_recorded_with_its_code_and_what_it_certifies(read_pdf)
     person = make_person("110000", category="employee", name="王小明")
     contribution_record(person=person, month=past_months(1)[0])
     with translation.override("zh-hans"):
-        pdf = read_pdf(certificate_pdf(person=person, kind="payment", base_url="http://bureau.example/"))
+        pdf = read_pdf(certificate_pdf(person=person, kind="payment", base_url="http://bureau.example/", viewer=bureau_viewer()))
     code = code_of(pdf)
     issued = IssuedDocument.objects.get(code=code)
     assert (issued.kind, issued.person, issued.region, issued.application) == ("payment", person, person.region, None)
     assert code not in issued.digest and issued.digest not in pdf.text  # the code is not derived from the content
     assert "http://bureau.example/verify/" in pdf  # where to enter the code, printed under the QR code
     # the participation certificate of the same person the same day is another document
-    other = code_of(read_pdf(certificate_pdf(person=person, kind="participation")))
+    other = code_of(read_pdf(certificate_pdf(person=person, kind="participation", viewer=bureau_viewer())))
     assert other != code
 
 
@@ -107,7 +107,7 @@ def test_names_are_masked_after_the_first_character():
 def test_the_digest_does_not_depend_on_the_language():
     person = make_person("110000", name="王小明", issued_on=dt.date(2024, 3, 1))
     with translation.override("en"):
-        certificate_pdf(person=person, kind="participation")
+        certificate_pdf(person=person, kind="participation", viewer=bureau_viewer())
     with translation.override("zh-hans"):
-        certificate_pdf(person=person, kind="participation")
+        certificate_pdf(person=person, kind="participation", viewer=bureau_viewer())
     assert IssuedDocument.objects.filter(person=person, kind="participation").count() == 1

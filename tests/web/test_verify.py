@@ -10,7 +10,7 @@ from medpause.printing import certificate_pdf
 from medpause.printing.models import IssuedDocument
 from medpause.printing.throttle import VERIFY_RATE
 from medpause.printing.verification import format_code
-from tests.factories import make_person, make_unit, make_user
+from tests.factories import bureau_viewer, make_person, make_unit, make_user
 from tests.web.conftest import assert_clean, day, page, stop_submitted, upload_required
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def signed_in(client, user, lang="en"):
 @pytest.fixture
 def certificate():
     person = make_person("310000", category="flexible", name="李灵活")
-    certificate_pdf(person=person, kind="payment")
+    certificate_pdf(person=person, kind="payment", viewer=bureau_viewer())
     return person, IssuedDocument.objects.get(person=person)
 
 

@@ -54,10 +54,10 @@ INSTALLED_APPS = [
     "medpause.cases",
     "medpause.coverage",
     "medpause.notices",
-    "medpause.web",  # before batches and api: the pages' wording wins for shared words
+    "medpause.web",
     "medpause.batches",
     "medpause.api",
-    "medpause.printing",  # after the other catalogs: their translations win for shared words
+    "medpause.printing",
     "medpause.ops",  # set-up, serving, demo data: the top layer, no models
 ]
 

@@ -14,7 +14,7 @@ from medpause.coverage.selectors import current_card_status
 from medpause.policy.selectors import policy_in_force
 from medpause.printing import labels
 from medpause.printing.forms import FormGrid, citation
-from medpause.printing.i18n import _
+from medpause.printing.i18n import _, pgettext
 from medpause.printing.issue import code_line, issue_block
 from medpause.printing.layout import (
     ACCENT,
@@ -46,10 +46,10 @@ def _title(kind: str) -> str:
 def _person_grid(person, card, *, with_unit: bool = True) -> Table:
     g = FormGrid()
     g.pair(_("Name"), person.name, _("Citizen ID number"), person.id_number)
-    g.pair(_("Medical insurance card number"), card.number if card else "—", _("Region"),
+    g.pair(_("Medical insurance card number"), card.number if card else "—", pgettext("printed form", "Region"),
            f"{person.region.name} ({person.region.code})")
     unit = person.unit.name if (with_unit and person.unit) else "—"
-    g.pair(_("Category"), labels.label(labels.CATEGORY, person.category), _("Unit"), unit)
+    g.pair(_("Category"), labels.label(labels.CATEGORY, person.category), pgettext("printed form", "Unit"), unit)
     return g.table()
 
 
@@ -120,7 +120,7 @@ def _payment(person, card, region, policy, issued) -> tuple[list, dict]:
     flexible = person.category == "flexible"
     widths = [96] + [(CONTENT_WIDTH - 96) / 4] * 4
     own_share = _("Person's share, paid alone (yuan)") if flexible else _("Employee share (yuan)")
-    rows = [[p(_("Month"), "label", bold=True), p(_("Contribution base (yuan)"), "right", bold=True),
+    rows = [[p(pgettext("printed form", "Month"), "label", bold=True), p(_("Contribution base (yuan)"), "right", bold=True),
              p(_("Employer share (yuan)"), "right", bold=True), p(own_share, "right", bold=True),
              p(_("Total (yuan)"), "right", bold=True)]]
     base_sum = employer_sum = employee_sum = Decimal("0.00")
@@ -168,7 +168,7 @@ def _payment(person, card, region, policy, issued) -> tuple[list, dict]:
         section(_("Insured person")), _person_grid(person, card), gap(8),
         section(_("Monthly contributions")), gap(3),
         table if contributions else p(_("No contribution is recorded."), "body"),
-        gap(6), section(_("Note")), gap(3), *note,
+        gap(6), section(pgettext("printed form", "Note")), gap(3), *note,
     ]
     fields = {
         "contributions": [

@@ -27,7 +27,7 @@ from medpause.printing.forms import (
     stop_details,
     unit_section,
 )
-from medpause.printing.i18n import _
+from medpause.printing.i18n import _, pgettext
 from medpause.printing.layout import (
     CONTENT_WIDTH,
     RULE,
@@ -133,7 +133,7 @@ def _history_table(application) -> list:
         return [p(_("No step has been taken yet: the application is a draft."), "body")]
     widths = [82, 92, 150, 80, CONTENT_WIDTH - 404]
     rows = [[p(_("Time (Beijing time)"), "label", bold=True), p(_("Action"), "label", bold=True),
-             p(_("Status"), "label", bold=True), p(_("By"), "label", bold=True), p(_("Note"), "label", bold=True)]]
+             p(_("Status"), "label", bold=True), p(_("By"), "label", bold=True), p(pgettext("printed form", "Note"), "label", bold=True)]]
     for e in events:
         move = f"{labels.label(labels.STATUS, e.from_status)} → {labels.label(labels.STATUS, e.to_status)}"
         rows.append([p(local_time(e.at), "cell"), p(labels.label(labels.ACTION, e.action), "cell"), p(move, "cell"),

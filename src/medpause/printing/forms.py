@@ -23,7 +23,7 @@ from medpause.policy.selectors import (
     waiting_sentence,
 )
 from medpause.printing import labels
-from medpause.printing.i18n import _, language
+from medpause.printing.i18n import _, language, pgettext
 from medpause.printing.layout import (
     CONTENT_WIDTH,
     ID_NUMBER_PARTS,
@@ -150,7 +150,7 @@ def applicant_section(*, applicant_type: str | None, name="", id_number="", card
     if applicant_type == ApplicantType.OFFICER:
         options.append((ApplicantType.OFFICER, labels.APPLICANT[ApplicantType.OFFICER]))
     g.wide(
-        _("Applicant"),
+        pgettext("printed form", "Applicant"),
         ticks([(_(text), code == applicant_type) for code, text in options], columns=3, width=WIDE_W - 8),
     )
     h = None if filled else 22
@@ -188,7 +188,7 @@ def stop_details(*, reason, reasons, start="", end="", duration="", note="", fil
     g = FormGrid()
     g.wide(_("Reason for stopping"), reason_choice(reason, reasons, filled=filled))
     h = None if filled else 24
-    g.pair(_("Start date"), start or blank_date(), _("End date"), end or blank_date(), height=h)
+    g.pair(pgettext("printed form", "Start date"), start or blank_date(), _("End date"), end or blank_date(), height=h)
     if not duration:
         duration = _("______ months")
         if reason is not None and reason.max_duration_months:
@@ -196,7 +196,7 @@ def stop_details(*, reason, reasons, start="", end="", duration="", note="", fil
         elif reason is not None and not reason.resumable:
             duration = _("No end date: coverage ends for this reason.")
     g.wide(_("Duration"), duration, height=h)
-    g.wide(_("Other information"), note, height=None if filled else 54)
+    g.wide(pgettext("printed form", "Other information"), note, height=None if filled else 54)
     if reason is not None:
         g.full(p(reason_rules(reason, "stop"), "small"), shade=True)
     return [section(_("3. The stop")), g.table()]
@@ -216,7 +216,7 @@ def resume_details(
         ticks([(_("Yes (proof that the reason has ended is needed)"), early is True), (_("No"), early is False)],
               columns=2, width=WIDE_W - 8),
     )
-    g.wide(_("Other information"), note, height=None if filled else 54)
+    g.wide(pgettext("printed form", "Other information"), note, height=None if filled else 54)
     if reason is not None:
         g.full(p(reason_rules(reason, "resume"), "small"), shade=True)
     return [section(_("3. The resumption")), g.table()]
@@ -234,7 +234,7 @@ def checklist_table(rows: list[list], subheads: list[int], notes: list[int]) -> 
 
 def checklist_header() -> list:
     return ["", p(_("Document"), "label", bold=True), p(_("Any one of"), "label", bold=True),
-            p(_("Note"), "label", bold=True)]
+            p(pgettext("printed form", "Note"), "label", bold=True)]
 
 
 def blank_checklist(reqs: list[dict]) -> list:
@@ -358,7 +358,7 @@ def bureau_section(application=None) -> list:
         g.pair(_("Application reference"), "", _("Review due by"), blank_date(), height=24)
     g.wide(_("Documents"), ticks([(_("Complete"), False), (_("Incomplete"), False)], columns=2, width=WIDE_W - 8)
            if app is None else _("Complete") if not missing_documents(app) else _("Incomplete"))
-    g.wide(_("Decision"), ticks([(_(text), code == decided) for code, text in DECISIONS], columns=3,
+    g.wide(pgettext("printed form", "Decision"), ticks([(_(text), code == decided) for code, text in DECISIONS], columns=3,
                                 width=WIDE_W - 8))
     if app is not None:
         g.wide(_("Decision note"), app.decision_note or "—")

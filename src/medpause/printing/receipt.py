@@ -9,7 +9,7 @@ from medpause.cases.selectors import application_policy
 from medpause.common.errors import Conflict
 from medpause.printing import labels
 from medpause.printing.forms import FormGrid, local_time
-from medpause.printing.i18n import _
+from medpause.printing.i18n import _, pgettext
 from medpause.printing.issue import code_line, issue_block
 from medpause.printing.layout import CONTENT_WIDTH, build, fmt_date, fmt_size, gap, grid, header, p, section
 from medpause.printing.services import document_issue
@@ -87,7 +87,7 @@ def receipt_pdf(*, application, base_url: str | None = None) -> bytes:
     applicant = labels.label(labels.APPLICANT, app.applicant_type)
     if app.unit_id:
         applicant = f"{applicant}: {app.unit.name}"
-    g.pair(_("Reason"), reason.name if reason else app.reason, _("Applicant"), applicant)
+    g.pair(_("Reason"), reason.name if reason else app.reason, pgettext("printed form", "Applicant"), applicant)
     g.pair(_("Submitted on"), local_time(app.first_submitted_at), _("Review due by"), fmt_date(app.due_date))
     g.wide(_("Receiving office"), _("%(bureau)s, online service") % {"bureau": bureau})
     story += [section(_("The application")), g.table(), gap(8)]
