@@ -352,10 +352,10 @@ def bureau_section(application=None) -> list:
     if app is not None:
         received = local_time(app.first_submitted_at)
         g.pair(_("Received by"), _("Online service"), _("Date received"), received)
-        g.pair(_("Application reference"), app.reference, _("Review due by"), fmt_date(app.due_date))
+        g.pair(_("Application reference"), app.reference, pgettext("printed form", "Review due by"), fmt_date(app.due_date))
     else:
         g.pair(_("Received by"), "", _("Date received"), blank_date(), height=24)
-        g.pair(_("Application reference"), "", _("Review due by"), blank_date(), height=24)
+        g.pair(_("Application reference"), "", pgettext("printed form", "Review due by"), blank_date(), height=24)
     g.wide(_("Documents"), ticks([(_("Complete"), False), (_("Incomplete"), False)], columns=2, width=WIDE_W - 8)
            if app is None else _("Complete") if not missing_documents(app) else _("Incomplete"))
     g.wide(pgettext("printed form", "Decision"), ticks([(_(text), code == decided) for code, text in DECISIONS], columns=3,

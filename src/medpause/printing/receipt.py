@@ -88,7 +88,7 @@ def receipt_pdf(*, application, base_url: str | None = None) -> bytes:
     if app.unit_id:
         applicant = f"{applicant}: {app.unit.name}"
     g.pair(_("Reason"), reason.name if reason else app.reason, pgettext("printed form", "Applicant"), applicant)
-    g.pair(_("Submitted on"), local_time(app.first_submitted_at), _("Review due by"), fmt_date(app.due_date))
+    g.pair(_("Submitted on"), local_time(app.first_submitted_at), pgettext("printed form", "Review due by"), fmt_date(app.due_date))
     g.wide(_("Receiving office"), _("%(bureau)s, online service") % {"bureau": bureau})
     story += [section(_("The application")), g.table(), gap(8)]
     story += [section(_("Documents received")), gap(3), *_documents_table(app, policy), gap(8)]
