@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("MEDPAUSE_SCREENSHOTS") or (Path(tempfile.gettempdir()) / "medpause-screenshots"))
 if not SCREENSHOTS.is_absolute():
     SCREENSHOTS = ROOT / SCREENSHOTS
-WEB_PO = ROOT / "src" / "medpause" / "web" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+WEB_PO = ROOT / "src" / "medpause" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"  # the one catalog
 PASSWORD = "correct-horse-9"
 LANGUAGES = ["en", "zh-CN"]
 AUDIENCES = ["public", "individual", "unit", "officer"]
@@ -67,10 +67,11 @@ def sign_out(page) -> None:
 
 
 class Catalog:
-    """Web-level strings as the page should show them: the English msgid, or for Chinese pages
-    the msgstr of src/medpause/web/locale/zh_Hans/LC_MESSAGES/django.po.
+    """Strings as the page should show them: the English msgid, or for Chinese pages the msgstr
+    of the project's catalog (src/medpause/locale/zh_Hans/LC_MESSAGES/django.po) without a
+    message context.
 
-    A msgid the web catalog does not translate yet is recorded, not skipped: the test goes on
+    A msgid the catalog does not translate yet is recorded, not skipped: the test goes on
     with its other checks and fails at the end, listing every string still waiting."""
 
     _po: dict[str, str] | None = None
@@ -87,7 +88,7 @@ class Catalog:
                 import polib
 
                 for entry in polib.pofile(str(WEB_PO)):
-                    if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags:
+                    if entry.msgstr and not entry.msgctxt and not entry.obsolete and "fuzzy" not in entry.flags:
                         cls._po[entry.msgid] = entry.msgstr
         return cls._po
 
@@ -111,7 +112,7 @@ class Catalog:
         """Fail, listing them, if a Chinese page needed web strings the web catalog lacks."""
         waiting = sorted(set(self.waiting))
         assert not waiting, (
-            f"not in the web catalog yet ({WEB_PO.relative_to(ROOT)}), so not checked on the Chinese pages: "
+            f"not in the catalog yet ({WEB_PO.relative_to(ROOT)}), so not checked on the Chinese pages: "
             + "; ".join(repr(m) for m in waiting)
         )
 
