@@ -157,8 +157,7 @@ PROFILE_PARTS = [
     ("connection close at the end of the request", "django/db/", {"close_old_connections"}),
     ("middleware stack and Django's handler", "django/core/handlers/base.py", {"get_response"}),
     ("ninja: the operation (auth, validation, view, answer)", "ninja/operation.py", {"run"}),
-    ("bearer token look-up", "medpause/accounts/services.py", {"token_authenticate"}),
-    ("token look-up (lean path, cached)", "medpause/accounts/tokens.py", {"token_user"}),
+    ("bearer token look-up (token_authenticate)", "medpause/accounts/services.py", {"token_authenticate"}),
     ("eligibility selector", "medpause/coverage/selectors.py", {"eligibility", "eligibility_many"}),
     ("lean API path (whole answer)", "medpause/api/hot.py", {"__call__"}),
 ]
