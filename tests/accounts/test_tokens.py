@@ -5,8 +5,8 @@ import os
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from django.contrib.auth.hashers import get_hasher
+from django.utils import timezone
 
 from medpause.accounts.models import ApiToken, User
 from medpause.accounts.services import token_authenticate, token_issue, token_login, token_revoke, user_create

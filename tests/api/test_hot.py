@@ -179,8 +179,8 @@ def test_eligibility_lean_with_a_date_and_for_an_admin(world, fallbacks):
     card = world.bj_employee.card.number
     for role, day, status in [("institution", "2025-03-31", "suspended"), ("admin", "2025-04-01", "active")]:
         token = world.api[role].token
-        _n, lean = both(lambda: environ("GET", "/api/v1/eligibility", query=f"card_number={card}&date={day}",
-                                        token=token), fallbacks)
+        _n, lean = both(lambda day=day, token=token: environ(
+            "GET", "/api/v1/eligibility", query=f"card_number={card}&date={day}", token=token), fallbacks)
         assert (lean.json()["date"], lean.json()["status"]) == (day, status)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medpause.audit.services import audit_record
 from medpause.common.dates import today
+from medpause.common.db import write_gate
 from medpause.common.errors import Forbidden, Refused
 from medpause.coverage.models import Settlement
 from medpause.coverage.selectors import (
@@ -107,7 +108,7 @@ def settlement_create(
         raise _care_date_refused(date, first_insured_on(card=card), future=False)
     refused = status.status in REFUSAL_CODES
     try:
-        with transaction.atomic():
+        with write_gate(), transaction.atomic():
             settlement = Settlement.objects.create(
                 institution=institution,
                 institution_reference=reference,
