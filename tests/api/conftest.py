@@ -20,6 +20,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_token_epoch(settings, tmp_path):
+    """Each test watches its own token-cache epoch file (see tests/accounts/conftest.py)."""
+    settings.MEDPAUSE_TOKEN_EPOCH_FILE = tmp_path / "token-epoch"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles():
     """Sign-in throttling counts in the cache: every test starts with none."""
     from django.core.cache import cache

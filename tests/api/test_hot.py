@@ -321,6 +321,24 @@ def test_settlement_bodies_the_lean_path_does_not_take_get_ninjas_answer(world, 
         assert answer.json()["error"]["code"] == "invalid_input"
 
 
+@pytest.mark.parametrize("length", ["", "abc", "99999"])
+def test_odd_content_lengths_go_to_ninja(world, fallbacks, length):
+    person = insured(world.bj_employee)
+    make = _settlement(world, person.card.number)
+
+    def env():
+        environ = make()
+        environ["CONTENT_LENGTH"] = length
+        return environ
+
+    with transaction.atomic():
+        ninja = serve(_ninja(), env())
+        transaction.set_rollback(True)
+    answer = serve(wsgi.application, env())
+    assert fallbacks == ["/api/v1/settlements"]
+    assert answer.status == ninja.status
+
+
 def test_settlement_by_another_role_gets_ninjas_403(world, fallbacks):
     person = insured(world.bj_employee)
     answer = serve(wsgi.application, _settlement(world, person.card.number, token=world.api["admin"].token)())

@@ -106,7 +106,7 @@ def _user_fields() -> list[str]:
 
 
 def _epoch_path():
-    return settings.DATA_DIR / "token-epoch"
+    return settings.MEDPAUSE_TOKEN_EPOCH_FILE
 
 
 def _epoch() -> int:
@@ -133,6 +133,8 @@ def _cache_key(key_hash: str) -> str:
 
 def tokens_forget(*, key_hashes) -> None:
     """Drop cached tokens (revoked, or their user changed) here and in every process."""
+    if not key_hashes:
+        return
     caches[TOKEN_CACHE].delete_many([_cache_key(k) for k in key_hashes])
     path = _epoch_path()
     path.touch()

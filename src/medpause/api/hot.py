@@ -167,7 +167,8 @@ class HotPath:
         return 200, eligibility_body(number, day, status), {}
 
     def _settlement(self, request):
-        if request.content_type != "application/json" or int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if request.content_type != "application/json" or not length.isdigit() or int(length) > MAX_BODY:
             raise Fallback
         try:
             data = json.loads(request.body)

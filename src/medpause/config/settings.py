@@ -137,6 +137,7 @@ else:
         for alias in ("default", "tokens")
     }
 MEDPAUSE_TOKEN_CACHE_SECONDS = int(os.environ.get("MEDPAUSE_TOKEN_CACHE_SECONDS", 30))
+MEDPAUSE_TOKEN_EPOCH_FILE = DATA_DIR / "token-epoch"  # touched to empty every process's token cache
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

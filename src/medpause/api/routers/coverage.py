@@ -89,6 +89,14 @@ def eligibility_body(card_number: str, day, status) -> dict:
     }
 
 
+def bulk_result(card_number: str, status) -> dict:
+    """One card of a bulk answer (BulkResult): the single answer without the shared date."""
+    return {
+        "card_number": card_number, "eligible": status.eligible, "status": status.status,
+        "benefits_from": status.benefits_from.isoformat() if status.benefits_from else None,
+    }
+
+
 def settlement_answer(settled, created: bool) -> tuple[int, dict, dict]:
     """(status, body, extra headers) for a settlement, accepted (201) or refused (409)."""
     headers = {} if created else {"Idempotent-Replayed": "true"}
@@ -123,7 +131,7 @@ def eligibility_bulk(request, payload: BulkIn):
     require_role(request, INSTITUTION, ADMIN)
     day = payload.date or today()
     answers = eligibility_many(card_numbers=payload.card_numbers, day=day)
-    body = {"date": day.isoformat(), "results": [eligibility_body(number, day, status) for number, status in answers]}
+    body = {"date": day.isoformat(), "results": [bulk_result(number, status) for number, status in answers]}
     # Built from plain values already in BulkOut's shape (tests/api/test_bulk.py compares each
     # result with the single answer): not validated again, which would cost more than the query.
     return HttpResponse(json.dumps(body, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8")
