@@ -11,9 +11,9 @@ audit event), and builds the answer with the router's own `eligibility_body` and
 `settlement_answer`, the same error shape and the same headers the API's middleware would add.
 
 Anything else - a missing or unknown token, another role, a parameter or a body the lean
-checks do not accept as plainly valid, another method, HTTPS with HSTS - goes to the API's
-django-ninja handler unchanged (the body is handed on), which then gives the answer it always
-gave: 400, 401, 403, 405 and the OpenAPI document stay ninja's. tests/api/test_hot.py checks on
+checks do not accept as plainly valid, another method, a configured HTTPS redirect or HSTS -
+goes to the API's django-ninja handler unchanged (the body is handed on), which then gives
+the answer it always gave: 400, 401, 403, 405 and the OpenAPI document stay ninja's. tests/api/test_hot.py checks on
 each database that both paths give the same statuses, bodies and headers.
 """
 
@@ -94,18 +94,17 @@ class HotPath:
     def __init__(self, api):
         self.api = api
         self.headers = middleware_headers()
-        # SecurityMiddleware would redirect or add HSTS here: leave those requests to it.
-        self.plain_http_only = bool(settings.SECURE_SSL_REDIRECT or settings.SECURE_HSTS_SECONDS)
+        # With an HTTPS redirect or HSTS configured, SecurityMiddleware's answers depend on the
+        # scheme: every request is then left to the API's handler.
+        self.enabled = not (settings.SECURE_SSL_REDIRECT or settings.SECURE_HSTS_SECONDS)
 
     def __call__(self, environ, start_response):
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
-        if path == ELIGIBILITY and method == "GET":
+        if path == ELIGIBILITY and method == "GET" and self.enabled:
             lean = self._eligibility
-        elif path == SETTLEMENTS and method == "POST":
+        elif path == SETTLEMENTS and method == "POST" and self.enabled:
             lean = self._settlement
         else:
-            return self.api(environ, start_response)
-        if self.plain_http_only and environ.get("wsgi.url_scheme") != "http":
             return self.api(environ, start_response)
         request = WSGIRequest(environ)
         try:
@@ -144,7 +143,8 @@ class HotPath:
             level = request_logger.error if status >= 500 else request_logger.warning
             level("%s: %s", phrase, request.path, extra={"status_code": status, "request": request})
         headers = [("Content-Type", "application/json; charset=utf-8"), *extra.items(), *self.headers,
-                   ("Vary", "Accept-Language"), ("Content-Language", language), ("Content-Length", str(len(body)))]
+                   ("Vary", "Accept-Language"), ("Content-Language", language),
+                   ("Content-Length", str(len(body)))]
         return f"{status} {phrase}", headers, body
 
     def _user(self, request, roles):
