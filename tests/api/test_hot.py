@@ -382,3 +382,19 @@ def test_the_openapi_description_of_the_hot_operations_is_ninjas(world):
     for path in ("/api/v1/eligibility", "/api/v1/settlements", "/api/v1/eligibility/bulk"):
         assert served["paths"][path] == generated["paths"][path]
     assert re.search(r"422", json.dumps(served["paths"]["/api/v1/settlements"]["post"]["responses"]))
+
+
+def test_with_https_redirect_or_hsts_configured_every_request_goes_to_ninja(world, settings):
+    from medpause.api.hot import HotPath
+
+    settings.SECURE_HSTS_SECONDS = 3600
+    handed_on = []
+
+    def ninja(env, start_response):
+        handed_on.append(env["PATH_INFO"])
+        return _ninja()(env, start_response)
+
+    answer = serve(HotPath(ninja), environ("GET", "/api/v1/eligibility",
+                                           query=f"card_number={world.bj_employee.card.number}",
+                                           token=world.api["institution"].token))
+    assert answer.status == 200 and handed_on == ["/api/v1/eligibility"]
