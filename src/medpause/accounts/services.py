@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -117,8 +118,11 @@ def _epoch() -> int:
 
 
 def _token_cache():
-    """The token cache, emptied first if another process invalidated entries since last look."""
+    """The token cache; a per-process one is emptied first if another process invalidated
+    entries since the last look (a shared cache server sees the deletions themselves)."""
     cache = caches[TOKEN_CACHE]
+    if not isinstance(cache, LocMemCache):
+        return cache
     epoch = _epoch()
     if epoch != _seen_epoch[0]:
         if _seen_epoch[0] is not None:
