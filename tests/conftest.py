@@ -40,3 +40,10 @@ def _media_root(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}},
     }
     settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(autouse=True)
+def _own_token_epoch(settings, tmp_path):
+    """Test processes running side by side revoke tokens too: each test watches its own token
+    cache epoch file, so another process's revocation does not empty this one's cache mid-test."""
+    settings.MEDPAUSE_TOKEN_EPOCH_FILE = tmp_path / "token-epoch"

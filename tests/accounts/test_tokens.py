@@ -1,8 +1,12 @@
 """Accounts: argon2 passwords, API tokens stored only as hashes and revocable, role bindings."""
 
+import datetime as dt
+import os
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
+from django.utils import timezone
 
 from medpause.accounts.models import ApiToken, User
 from medpause.accounts.services import token_authenticate, token_issue, token_login, token_revoke, user_create
@@ -99,3 +103,95 @@ def test_bindings_follow_the_role_and_usernames_are_unique():
     with pytest.raises(Conflict) as exc:
         user_create(username="li", password="long-enough", role="admin")
     assert exc.value.code == "username_taken"
+
+
+# --- the token cache --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cached_token(django_assert_num_queries):
+    from django.core.cache import caches
+
+    caches["tokens"].clear()
+    user = make_user("institution", institution_name="协和医院")
+    raw = token_issue(user=user)
+    assert token_authenticate(raw=raw) == user  # read once, kept
+    with django_assert_num_queries(0):
+        cached = token_authenticate(raw=raw)
+    assert cached == user and cached.role == "institution" and cached.institution_name == "协和医院"
+    return user, raw
+
+
+def test_a_cached_user_has_no_password_hash_in_the_cache_but_loads_it_if_asked(cached_token):
+    from django.core.cache import caches
+
+    user, raw = cached_token
+    from medpause.accounts.services import _cache_key, _hash
+
+    entry = caches["tokens"].get(_cache_key(_hash(raw)))
+    assert user.password not in [str(v) for v in entry]
+    cached = token_authenticate(raw=raw)
+    assert cached.check_password("correct-horse-9")  # the deferred hash is read from the database
+
+
+def test_revocation_is_seen_at_once_despite_the_cache(cached_token, django_assert_num_queries):
+    _user, raw = cached_token
+    token_revoke(raw=raw)
+    assert token_authenticate(raw=raw) is None
+
+
+def test_deactivation_and_a_password_change_empty_the_cache(cached_token, django_assert_num_queries):
+    user, raw = cached_token
+    user.set_password("another-long-one")
+    user.save(update_fields=["password"])
+    with django_assert_num_queries(1):  # read again: the entry is gone
+        assert token_authenticate(raw=raw) == user
+    user.is_active = False
+    user.save()
+    assert token_authenticate(raw=raw) is None
+
+
+def test_a_last_login_does_not_empty_the_cache(cached_token, django_assert_num_queries):
+    from django.contrib.auth.models import update_last_login
+
+    user, raw = cached_token
+    update_last_login(None, user)
+    with django_assert_num_queries(0):
+        assert token_authenticate(raw=raw) == user
+
+
+def test_another_process_revoking_empties_this_processs_cache(cached_token):
+    """Other worker processes keep their own cache: the epoch file tells them to drop it."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from medpause.accounts.services import _epoch_path
+
+    if not isinstance(caches["tokens"], LocMemCache):
+        pytest.skip("a shared cache server (MEDPAUSE_CACHE_URL) sees deletions itself: no epoch file")
+
+    user, raw = cached_token
+    ApiToken.objects.filter(user=user).update(revoked_at=timezone.now())  # as seen from here: no signal
+    assert token_authenticate(raw=raw) == user  # still cached in this process
+    path = _epoch_path()
+    path.touch()
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))  # what tokens_forget does elsewhere
+    assert token_authenticate(raw=raw) is None
+
+
+def test_last_use_is_written_at_most_every_five_minutes(django_assert_num_queries):
+    from django.core.cache import caches
+
+    user = make_user("institution", institution_name="华山医院")
+    raw = token_issue(user=user)
+    caches["tokens"].clear()
+    with django_assert_num_queries(2):  # the read, and the first use written
+        token_authenticate(raw=raw)
+    caches["tokens"].clear()
+    with django_assert_num_queries(1):  # read again after the cache expired: no write
+        token_authenticate(raw=raw)
+    ApiToken.objects.filter(user=user).update(last_used_at=timezone.now() - dt.timedelta(minutes=6))
+    caches["tokens"].clear()
+    with django_assert_num_queries(2):
+        token_authenticate(raw=raw)

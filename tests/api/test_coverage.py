@@ -66,13 +66,31 @@ def test_settlement_accepted_is_201_with_money_as_a_string(world):
 
 def test_settlement_repeated_reference_returns_the_first_answer(world):
     first = _settle(world, world.bj_employee, reference="SAME")
-    again = _settle(world, world.bj_employee, reference="SAME", amount="999.99")
+    again = _settle(world, world.bj_employee, reference="SAME")
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
     from medpause.coverage.models import Settlement
 
     assert Settlement.objects.filter(institution_reference="SAME").count() == 1
+
+
+def test_settlement_reference_reused_with_another_amount_is_422(world):
+    first = _settle(world, world.bj_employee, reference="SAME")
+    again = _settle(world, world.bj_employee, reference="SAME", amount="999.99")
+    assert again.status_code == 422
+    error = error_of(again)
+    assert error["code"] == "idempotency_key_reused"
+    assert error["details"] == {"institution_reference": "SAME", "settlement_id": first.json()["id"]}
+    from medpause.coverage.models import Settlement
+
+    assert Settlement.objects.filter(institution_reference="SAME").count() == 1
+
+
+def test_settlement_of_care_dated_tomorrow_is_422(world):
+    r = _settle(world, world.bj_employee, day=today() + dt.timedelta(days=1), reference="T")
+    assert r.status_code == 422
+    assert error_of(r)["code"] == "invalid_care_date"
 
 
 @pytest.mark.parametrize(
@@ -106,6 +124,9 @@ def test_settlement_refusals_are_409_every_time(world, setup, code):
 
 
 def test_care_before_the_suspension_still_settles(world):
+    from medpause.registry.models import Card
+
+    Card.objects.filter(person=world.sh_flex).update(issued_on=today() - dt.timedelta(days=30))
     _suspend(world.sh_flex, start_date=today())
     r = _settle(world, world.sh_flex, day=today() - dt.timedelta(days=1))
     assert r.status_code == 201

@@ -18,7 +18,7 @@ def _login(username: str) -> Api:
     return Api(r.json()["token"])
 
 
-def test_stop_suspends_settlement_refused_resume_settlement_accepted(world):
+def test_stop_suspends_settlement_refused_resume_settlement_accepted(world, monkeypatch):
     me, officer, hospital = _login("li.na"), _login("officer.shanghai"), _login("hospital")
     person_id = me.get("/auth/me").json()["person_id"]
     card = me.get(f"/persons/{person_id}").json()["card_number"]
@@ -65,9 +65,13 @@ def test_stop_suspends_settlement_refused_resume_settlement_accepted(world):
     assert me.post(f"/applications/{resume['id']}/submit").json() == {"status": "submitted"}
     assert officer.post(f"/applications/{resume['id']}/approve").json() == {"status": "approved"}
 
-    # the stop ended the day before; care from the resume date settles
+    # the stop ended the day before; care from the resume date settles (the hospital settles on
+    # that day: care dated after today is refused)
     [suspension] = me.get(f"/persons/{person_id}/suspensions").json()
     assert suspension["end_date"] == (resume_on - dt.timedelta(days=1)).isoformat()
+    from medpause.coverage import services as coverage_services
+
+    monkeypatch.setattr(coverage_services, "today", lambda: resume_on)
     accepted = hospital.post("/settlements", {"card_number": card, "date": resume_on.isoformat(),
                                               "amount": "300.00", "institution_reference": "RJ-0002"})
     assert accepted.status_code == 201

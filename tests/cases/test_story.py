@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_individual_stop_approved_suspends_card_then_resume_restores_it():
-    person = make_person("310000", category="flexible")
+    # insured for a year already: care dated before the stop is care of an insured person
+    person = make_person("310000", category="flexible", issued_on=today() - dt.timedelta(days=365))
     me = make_user("individual", person=person)
     officer = make_user("officer", region="310000")
     hospital = make_user("institution", institution_name="Ruijin Hospital")

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -81,19 +85,104 @@ def token_login(*, username: str, password: str) -> tuple[str, User] | None:
     return token_issue(user=user), user
 
 
+# --- the token cache -----------------------------------------------------------------------
+# A token's user is kept for MEDPAUSE_TOKEN_CACHE_SECONDS in the "tokens" cache, keyed by the
+# token's hash: a hospital's eligibility question then costs no token query. Revoking a token,
+# changing a password, deactivating a user or changing their role or binding removes the
+# entries at once: the keys are deleted (a shared cache server sees it everywhere), and, for the
+# per-process cache, the epoch file in the data folder is touched, which every process of this
+# machine checks (one stat) before trusting its cache. A direct database update that bypasses
+# these services (QuerySet.update) takes effect within the cache's lifetime.
+
+TOKEN_CACHE = "tokens"
+STALE_LAST_USED_SECONDS = 300
+_SENSITIVE = {"password", "is_active", "role", "region", "region_id", "person", "person_id", "unit", "unit_id",
+              "institution_name", "username", "is_staff", "is_superuser"}
+_seen_epoch: list[int | None] = [None]
+
+
+def _user_fields() -> list[str]:
+    """The user's columns kept in the cache: all but the password hash (left deferred)."""
+    return [f.attname for f in User._meta.concrete_fields if f.attname != "password"]
+
+
+def _epoch_path():
+    return settings.MEDPAUSE_TOKEN_EPOCH_FILE
+
+
+def _epoch() -> int:
+    try:
+        return os.stat(_epoch_path()).st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def _token_cache():
+    """The token cache; a per-process one is emptied first if another process invalidated
+    entries since the last look (a shared cache server sees the deletions themselves)."""
+    cache = caches[TOKEN_CACHE]
+    if not isinstance(cache, LocMemCache):
+        return cache
+    epoch = _epoch()
+    if epoch != _seen_epoch[0]:
+        if _seen_epoch[0] is not None:
+            cache.clear()
+        _seen_epoch[0] = epoch
+    return cache
+
+
+def _cache_key(key_hash: str) -> str:
+    return "t:" + key_hash
+
+
+def tokens_forget(*, key_hashes) -> None:
+    """Drop cached tokens (revoked, or their user changed) here and in every process."""
+    if not key_hashes:
+        return
+    caches[TOKEN_CACHE].delete_many([_cache_key(k) for k in key_hashes])
+    path = _epoch_path()
+    path.touch()
+    now = os.stat(path).st_mtime_ns
+    os.utime(path, ns=(now, max(now, _epoch() + 1)))
+    _seen_epoch[0] = None
+
+
+def user_tokens_forget(*, user_id: int) -> None:
+    tokens_forget(key_hashes=list(ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True)))
+
+
+def user_changed(*, user: User, update_fields=None) -> None:
+    """Called when a user is saved: a change that could matter to a token drops its cache entries."""
+    if user.pk is None or (update_fields is not None and not (set(update_fields) & _SENSITIVE)):
+        return
+    user_tokens_forget(user_id=user.pk)
+
+
 def token_authenticate(*, raw: str) -> User | None:
+    """The active user of a valid, unrevoked token, or None. Cached (see above); the token's
+    `last_used_at` is written at most every five minutes, and only when the cache misses."""
     if not raw:
         return None
+    key_hash = _hash(raw)
+    cache = _token_cache()
+    key = _cache_key(key_hash)
+    cached = cache.get(key)
+    if cached is not None:
+        return User.from_db("default", _user_fields(), cached)
+    epoch = _epoch()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
         return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > STALE_LAST_USED_SECONDS:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if _epoch() == epoch:  # nothing was revoked while we read: safe to keep
+        cache.set(key, tuple(getattr(token.user, name) for name in _user_fields()),
+                  settings.MEDPAUSE_TOKEN_CACHE_SECONDS)
     return token.user
 
 
@@ -105,4 +194,6 @@ def token_revoke(*, raw: str | None = None, token_id: int | None = None, actor: 
         raise NotFound("not_found", _("No such token."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    transaction.on_commit(lambda: tokens_forget(key_hashes=[token.key_hash]))
+    tokens_forget(key_hashes=[token.key_hash])
     audit_record(actor=actor or token.user, action="token.revoke", target=token.user, data={"prefix": token.prefix})

@@ -69,8 +69,8 @@ class MedpauseAPI(NinjaAPI):
                     if status not in responses and str(status) not in responses:
                         responses[status] = {"description": description, "content": error}
                 if operation.get("parameters"):
-                    # A request line longer than the HTTP server accepts (gunicorn: 8 KiB) is
-                    # refused by the server itself, before the API, with its own HTML page.
+                    # A request line longer than 8 KiB is refused before the API, by the WSGI
+                    # entry point (config/wsgi.py), with a short HTML page.
                     responses.setdefault(414, {
                         "description": "URI Too Long (answered by the HTTP server)",
                         "content": {"text/html": {"schema": {"type": "string"}}},

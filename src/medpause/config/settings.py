@@ -6,6 +6,9 @@ MEDPAUSE_DEBUG     "1" to turn on debug pages (off by default)
 MEDPAUSE_ALLOWED_HOSTS  comma separated (default: localhost names)
 MEDPAUSE_PUBLIC_URL  the address the public reaches the service at, for the QR codes printed on
                    certificates and receipts (default: the address of the request)
+MEDPAUSE_CACHE_URL redis://host:6379/0 to share the cache (token cache, throttles) between servers;
+                   default: a cache in each process
+MEDPAUSE_CONN_MAX_AGE  seconds a database connection is kept for the next request (600)
 """
 
 import os
@@ -74,6 +77,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# The HTTP API (/api/v1/) is served by its own handler with only what it needs (config/wsgi.py):
+# no sessions, CSRF (bearer tokens), messages, authentication by cookie or static files.
+MEDPAUSE_API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "medpause.common.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
 ROOT_URLCONF = "medpause.config.urls"
 WSGI_APPLICATION = "medpause.config.wsgi.application"
 
@@ -94,16 +107,40 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'medpause.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+# Connections are kept from one request to the next (a health check before reuse): opening one
+# (and, on SQLite, running its PRAGMAs) costs more than answering an eligibility question.
+DATABASES = {"default": dj_database_url.parse(
+    os.environ.get("DATABASE_URL", _default_db),
+    conn_max_age=int(os.environ.get("MEDPAUSE_CONN_MAX_AGE", 600)), conn_health_checks=True,
+)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue instead of failing half-way with "database is locked".
+        # The PRAGMAs run once per connection, and connections are kept (CONN_MAX_AGE).
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# The default cache holds throttle counts; "tokens" the bearer-token cache of
+# accounts.services.token_authenticate (short-lived; revocation, password changes and
+# deactivation remove entries at once). Per process unless MEDPAUSE_CACHE_URL names a server.
+_CACHE_URL = os.environ.get("MEDPAUSE_CACHE_URL", "")
+if _CACHE_URL:
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
+                "KEY_PREFIX": f"medpause-{alias}"}
+        for alias in ("default", "tokens")
+    }
+else:
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"medpause-{alias}",
+                "OPTIONS": {"MAX_ENTRIES": 10000}}
+        for alias in ("default", "tokens")
+    }
+MEDPAUSE_TOKEN_CACHE_SECONDS = int(os.environ.get("MEDPAUSE_TOKEN_CACHE_SECONDS", 30))
+MEDPAUSE_TOKEN_EPOCH_FILE = DATA_DIR / "token-epoch"  # touched to empty every process's token cache
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

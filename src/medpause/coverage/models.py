@@ -10,7 +10,7 @@ class Settlement(models.Model):
 
     institution = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="settlements")
     institution_reference = models.CharField(_("institution reference"), max_length=64)
-    card_number = models.CharField(_("card number"), max_length=20)
+    card_number = models.CharField(_("card number"), max_length=32)  # as asked: the API takes up to 32
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT)
     date = models.DateField(_("date of care"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)

@@ -1,15 +1,20 @@
-"""The card's status on a date: the eligibility hot path. Two indexed reads: the card (with
-its person) by number, then that person's suspension periods."""
+"""The card's status on a date: the eligibility hot path. One indexed read: the card by number
+joined with its person's suspension periods (a card may have none), for one card or many."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
 from medpause.cases.models import Suspension
-from medpause.registry.models import Card
+from medpause.common.errors import Refused
+from medpause.registry.models import Card, Contribution
 
 ACTIVE, SUSPENDED, TERMINATED, WAITING, UNKNOWN = "active", "suspended", "terminated", "waiting", "unknown"
+BULK_LIMIT = 1000  # cards in one bulk eligibility question
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,83 @@ def card_status_on(*, person, day: dt.date) -> CoverageStatus:
     return status_from_periods(_periods(person.pk), day)
 
 
+def _card_periods_sql(count: int) -> str:
+    card, suspension = Card._meta.db_table, Suspension._meta.db_table
+    marks = ", ".join(["%s"] * count)
+    return (
+        f'SELECT c."number", c."id", c."person_id", c."issued_on", s."id", s."start_date", s."end_date", s."terminating", '
+        f's."benefits_from" FROM "{card}" c LEFT JOIN "{suspension}" s ON s."person_id" = c."person_id" '
+        f'WHERE c."number" IN ({marks}) ORDER BY s."start_date", s."id"'
+    )
+
+
+_SQL: dict[int, str] = {}
+
+
+def _cards_with_periods(numbers: list[str]) -> dict[str, tuple[int, int, dt.date, list]]:
+    """{number: (card id, person id, issued on, periods)} for the known numbers, in one query. This is the
+    hot path: plain SQL on the card's unique index and the suspensions' (person, start) index,
+    without building a queryset per question."""
+    if not numbers:
+        return {}
+    sql = _SQL.get(len(numbers))
+    if sql is None:
+        sql = _card_periods_sql(len(numbers))
+        if len(numbers) == 1:
+            _SQL[1] = sql
+    found: dict[str, tuple[int, int, dt.date, list]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, numbers)
+        for number, card_id, person_id, issued_on, pk, start, end, terminating, benefits_from in cursor.fetchall():
+            entry = found.get(number)
+            if entry is None:
+                entry = found[number] = (card_id, person_id, issued_on, [])
+            if pk is not None:
+                entry[3].append((pk, start, end, bool(terminating), benefits_from))
+    return found
+
+
 def eligibility(*, card_number: str, day: dt.date) -> tuple[Card | None, CoverageStatus]:
-    card = Card.objects.filter(number=(card_number or "").strip()).only("id", "number", "person_id").first()
-    if card is None:
+    """The card (id, number, person_id, issued_on only) and its status on `day`; (None, unknown)
+    for an unknown number. One query."""
+    number = (card_number or "").strip()
+    entry = _cards_with_periods([number]).get(number) if number else None
+    if entry is None:
         return None, CoverageStatus(UNKNOWN)
-    return card, status_from_periods(_periods(card.person_id), day)
+    card_id, person_id, issued_on, periods = entry
+    card = Card(id=card_id, number=number, person_id=person_id, issued_on=issued_on)
+    return card, status_from_periods(periods, day)
+
+
+def eligibility_many(*, card_numbers: list[str], day: dt.date) -> list[tuple[str, CoverageStatus]]:
+    """The status of each card on `day`, in the order given (unknown numbers: `unknown`), in
+    one query whatever the count; more than BULK_LIMIT numbers are refused (`too_many_cards`)."""
+    if len(card_numbers) > BULK_LIMIT:
+        raise Refused(
+            "too_many_cards", _("Ask about at most %(limit)d cards at once.") % {"limit": BULK_LIMIT},
+            details={"limit": BULK_LIMIT, "given": len(card_numbers)},
+        )
+    wanted = list(dict.fromkeys(n.strip() for n in card_numbers if n and n.strip()))
+    found = _cards_with_periods(wanted)
+    answers = []
+    for asked in card_numbers:
+        entry = found.get((asked or "").strip())
+        answers.append((asked, status_from_periods(entry[3], day) if entry else CoverageStatus(UNKNOWN)))
+    return answers
+
+
+def first_insured_on(*, card: Card) -> dt.date:
+    """The first day the card's holder was insured: the earlier of the card's issue (their
+    registration) and their first contribution month. Care dated before it is not settled."""
+    first_month = (Contribution.objects.filter(person_id=card.person_id).order_by("month")
+                   .values_list("month", flat=True).first())
+    return min(card.issued_on, first_month) if first_month else card.issued_on
+
+
+def insured_on(*, card: Card, day: dt.date) -> bool:
+    """Whether `day` is on or after the holder's first insured day; no query unless `day` is
+    before the card was issued."""
+    return day >= card.issued_on or day >= first_insured_on(card=card)
 
 
 def current_card_status(*, person) -> str:

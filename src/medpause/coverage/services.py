@@ -9,10 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from medpause.accounts.models import Role
 from medpause.accounts.permissions import require_role
 from medpause.audit.services import audit_record
-from medpause.common.dates import month_start
+from medpause.common.dates import month_start, today
+from medpause.common.db import write_gate
 from medpause.common.errors import Conflict, Refused
 from medpause.coverage.models import Settlement
-from medpause.coverage.selectors import SUSPENDED, TERMINATED, UNKNOWN, WAITING, card_status_on, eligibility
+from medpause.coverage.selectors import (
+    SUSPENDED,
+    TERMINATED,
+    UNKNOWN,
+    WAITING,
+    card_status_on,
+    eligibility,
+    first_insured_on,
+    insured_on,
+)
 from medpause.registry.models import Contribution, Person
 from medpause.registry.services import contribution_shares
 
@@ -42,11 +52,45 @@ def _amount(value) -> Decimal:
     return amount
 
 
+def _same_request(existing: Settlement, *, card_number: str, date: dt.date, amount) -> bool:
+    """Whether a repeated institution_reference comes with the first request's card, date and
+    amount (the same sum: "12.5" and "12.50" are one amount)."""
+    try:
+        same_amount = Decimal(str(amount)) == existing.amount
+    except (InvalidOperation, ValueError):
+        same_amount = False
+    return existing.card_number == card_number and existing.date == date and same_amount
+
+
+def _reused(existing: Settlement) -> Refused:
+    return Refused(
+        "idempotency_key_reused",
+        _("This reference was already used for another settlement (another card, date or amount). "
+          "Use a new reference for a new settlement."),
+        details={"institution_reference": existing.institution_reference, "settlement_id": existing.pk},
+    )
+
+
+def _care_date_refused(day: dt.date, first_day: dt.date | None = None, *, future: bool) -> Refused:
+    if future:
+        message = _("The date of care is after today (China Standard Time): care is settled once given.")
+    else:
+        message = _("The date of care is before the person was first insured (from %(date)s).") % {
+            "date": first_day.isoformat()}
+    details = {"field": "date", "date": day.isoformat()}
+    if first_day is not None:
+        details["first_insured_on"] = first_day.isoformat()
+    return Refused("invalid_care_date", message, details=details)
+
+
 def settlement_create(
     *, institution, card_number: str, date: dt.date, amount, institution_reference: str
 ) -> tuple[Settlement, bool]:
     """Settle an expense dated `date`, or refuse it with the card's status. Idempotent per
-    (institution, reference): a repeat returns the first answer. Returns (settlement, created)."""
+    (institution, reference): an identical repeat returns the first answer; the same reference
+    with another card, date or amount is refused (`idempotency_key_reused`). Care dated after
+    today or before the person was first insured is refused (`invalid_care_date`); neither
+    refusal is stored. Returns (settlement, created)."""
     require_role(institution, Role.INSTITUTION, message=_("Only a medical institution can settle expenses."))
     reference = (institution_reference or "").strip()
     if not reference or len(reference) > 64:
@@ -54,18 +98,25 @@ def settlement_create(
             "invalid_reference", _("Give your own reference for this settlement (at most 64 characters)."),
             details={"field": "institution_reference"},
         )
+    number = (card_number or "").strip()
     existing = Settlement.objects.filter(institution=institution, institution_reference=reference).first()
     if existing is not None:
-        return existing, False
+        if _same_request(existing, card_number=number, date=date, amount=amount):
+            return existing, False
+        raise _reused(existing)
     value = _amount(amount)
-    card, status = eligibility(card_number=card_number, day=date)
+    if date > today():
+        raise _care_date_refused(date, future=True)
+    card, status = eligibility(card_number=number, day=date)
+    if card is not None and not insured_on(card=card, day=date):
+        raise _care_date_refused(date, first_insured_on(card=card), future=False)
     refused = status.status in REFUSAL_CODES
     try:
-        with transaction.atomic():
+        with write_gate(), transaction.atomic():
             settlement = Settlement.objects.create(
                 institution=institution,
                 institution_reference=reference,
-                card_number=(card_number or "").strip()[:20],
+                card_number=number,
                 person_id=card.person_id if card else None,
                 date=date,
                 amount=value,
@@ -79,7 +130,10 @@ def settlement_create(
                       "amount": str(value), "reference": reference},
             )
     except IntegrityError:  # the same reference raced in from a second request
-        return Settlement.objects.get(institution=institution, institution_reference=reference), False
+        existing = Settlement.objects.get(institution=institution, institution_reference=reference)
+        if _same_request(existing, card_number=number, date=date, amount=value):
+            return existing, False
+        raise _reused(existing) from None
     return settlement, True
 
 

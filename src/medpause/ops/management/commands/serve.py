@@ -1,24 +1,22 @@
-import os
-import sys
-
 from django.core.management import BaseCommand
+
+from medpause.config.server import serve, threads_per_worker, workers_from_machine
 
 
 class Command(BaseCommand):
-    help = "Serve the product with gunicorn (static files through WhiteNoise)."
+    help = "Serve the product (granian; static files through WhiteNoise). See medpause.config.server."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
-        parser.add_argument("--workers", default=os.environ.get("MEDPAUSE_WORKERS", "3"))
+        parser.add_argument("--workers", type=int, default=None,
+                            help="worker processes (default: MEDPAUSE_WORKERS, else one per CPU)")
+        parser.add_argument("--threads", type=int, default=None,
+                            help="threads per worker (default: MEDPAUSE_THREADS, else 4)")
 
-    def handle(self, *args, host, port, workers, **options):
-        bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        self.stdout.write(f"Serving medpause at http://{host}:{port}/")
+    def handle(self, *args, host, port, workers, threads, **options):
+        workers = workers or workers_from_machine()
+        threads = threads or threads_per_worker()
+        self.stdout.write(f"Serving medpause at http://{host}:{port}/ ({workers} workers, {threads} threads each)")
         self.stdout.flush()
-        argv = [
-            sys.executable, "-m", "gunicorn", "medpause.config.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--access-logfile", "-", "--timeout", "120",
-            "--limit-request-line", "8190",
-        ]
-        os.execv(sys.executable, argv)
+        serve(host=host, port=port, workers=workers, threads=threads)
