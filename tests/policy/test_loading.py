@@ -103,7 +103,7 @@ def test_missing_key_in_a_region_header(policy_dir):
 
 
 def test_unknown_source_cited(policy_dir):
-    edit(policy_dir, "110000-beijing.toml", '"beijing_unit_online", "lcl_50"]', '"beijing_unit_offline", "lcl_50"]')
+    edit(policy_dir, "110000-beijing.toml", 'source = ["beijing_unit_online"]', 'source = ["beijing_unit_offline"]')
     assert_names(load_error(policy_dir), "110000-beijing.toml", "reasons.resignation.source", "beijing_unit_offline")
 
 
