@@ -93,6 +93,8 @@ def policy_error(file: str, exc: PydanticError, prefix: str = "") -> PolicyError
             loc.append(ctx["key"])
     elif kind == "literal_error":
         message = f"unknown value {error['input']!r}; expected one of {ctx.get('expected', '')}"
+    elif kind == "greater_than_equal":
+        message = f"must be a whole number, {ctx.get('ge', 0)} or more"
     elif kind == "string_type" and in_list:
         message = "must be a list of strings"
     else:
