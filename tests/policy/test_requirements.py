@@ -5,13 +5,20 @@ from django.utils import translation
 
 from medpause.common.errors import NotFound
 from medpause.policy.selectors import (
+    back_payment_rule,
     consequences_for,
+    employee_may_file_alone,
+    personal_account_rule,
     policy_in_force,
     reason_get,
     reasons_for,
     region_get,
     required_groups,
     requirements_for,
+    review_stages,
+    start_ahead_months,
+    transfer_working_days,
+    waiting_rule,
 )
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +195,23 @@ def test_the_answer_says_which_figures_are_local_settings_and_how_good_the_other
     assert (shanghai["max_duration_months"], shanghai["basis"]["max_duration_months"]) == (6, "local")
     wuhan = requirements_for(region_code="420100", reason_code="flexible_pause", kind="resume")
     assert wuhan["basis"]["waiting.flexible.wait_months"] == "weak" and wuhan["start_ahead_months"] is None
+
+
+@pytest.mark.parametrize(
+    ("region", "employee_wait", "flexible_wait", "stages"),
+    [("440000", 6, 6, 1), ("310000", 6, 6, 1), ("420100", 3, 3, 1), ("450300", 6, 6, 2)],
+)
+def test_the_data_later_rules_need(region, employee_wait, flexible_wait, stages):
+    _pv, policy = policy_in_force(region=region_get(code=region))
+    employee, flexible = (waiting_rule(policy=policy, category=c) for c in ("employee", "flexible"))
+    assert (employee.max_gap_months_without_wait, employee.wait_months) == (3, employee_wait)
+    assert (flexible.max_gap_months_without_wait, flexible.wait_months) == (3, flexible_wait)
+    assert all(rule.wait_months <= policy.waiting_rules.max_wait_months == 6 for rule in (employee, flexible))
+    back = back_payment_rule(policy=policy)
+    assert (back.max_gap_months, str(back.late_fee_daily_rate), back.restores_care_in_gap) == (3, "0.0005", True)
+    account = personal_account_rule(policy=policy)
+    assert (str(account.employee_share), str(account.employer_transfer_share)) == ("1", "0")
+    assert account.usable_during_stop is True
+    assert transfer_working_days(policy=policy) == (10, 5)
+    assert (start_ahead_months(policy=policy), review_stages(policy=policy)) == (3, stages)
+    assert not any(employee_may_file_alone(reason=r) for r in policy.reasons.values())
