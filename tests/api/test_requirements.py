@@ -57,3 +57,14 @@ def test_blank_form_pdf(db):
     assert r["Content-Type"] == "application/pdf"
     assert r.content.startswith(b"%PDF-")
     assert Api().get("/forms/stop.pdf", {"region": "110000", "reason": "holiday"}).status_code == 404
+
+
+def test_requirements_mark_the_bureaus_own_settings(db):
+    body = Api().get("/requirements", {"region": "110000", "reason": "resignation", "applicant_type": "unit"}).json()
+    assert body["review_days"] == 5 and "review_days" in body["local_settings"]
+    assert body["basis"]["review_days"] == "local" and body["basis"]["filed_by"] == "weak"
+    assert body["review_stages"] == 1 and body["start_ahead_months"] == 3
+    assert body["waiting"] == [{"category": "employee", "max_gap_months_without_wait": 3, "wait_months": 6}]
+    assert body["personal_account_usable_during_stop"] is True
+    rep = next(d for d in body["documents"] if d["code"] == "legal_representative_identity")
+    assert rep["provided_by_bureau"] is True  # on file since the unit registered

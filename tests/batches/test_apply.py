@@ -145,7 +145,8 @@ def test_the_batch_file_is_the_removal_form_and_the_rest_is_declared_visibly(bei
     assert (document.kind, document.sha256, document.file.name) == ("removal_form", batch.sha256, batch.file.name)
     missing = missing_documents(app)
     assert "unit_removal_form" not in missing
-    assert {"contract_ended", "identity", "legal_representative_identity"} <= set(missing)  # honest: not uploaded
+    assert {"contract_ended", "identity"} <= set(missing)  # honest: not uploaded
+    assert "legal_representative_identity" not in missing  # on file with the bureau since the unit registered
     note = app.events.get(action="submit").note
     assert f"#{batch.pk}" in note and "declared held by the unit" in note and "单位声明" in note
 

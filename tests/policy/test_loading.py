@@ -103,7 +103,7 @@ def test_missing_key_in_a_region_header(policy_dir):
 
 
 def test_unknown_source_cited(policy_dir):
-    edit(policy_dir, "110000-beijing.toml", '"beijing_unit_online", "lcl_50"]', '"beijing_unit_offline", "lcl_50"]')
+    edit(policy_dir, "110000-beijing.toml", 'source = ["beijing_unit_online"]', 'source = ["beijing_unit_offline"]')
     assert_names(load_error(policy_dir), "110000-beijing.toml", "reasons.resignation.source", "beijing_unit_offline")
 
 
@@ -222,3 +222,15 @@ def test_a_bureau_document_group_must_be_marked_as_held_by_the_bureau(policy_dir
     edit(policy_dir, "national.toml", 'bureau_documents = ["participation_certificate"]',
          'bureau_documents = ["identity"]', after="[reasons.enlistment]")
     assert_names(load_error(policy_dir), "national.toml", "reasons.enlistment.bureau_documents", "identity")
+
+
+def test_only_the_national_baseline_sets_the_national_maximum_wait(policy_dir):
+    edit(policy_dir, "420100-wuhan.toml", "[waiting_period.employee]", "[waiting_period]\nmax_wait_months = 9\n\n"
+         "[waiting_period.employee]")
+    assert_names(load_error(policy_dir), "420100-wuhan.toml", "waiting_period.max_wait_months", "national baseline")
+
+
+def test_a_regions_wait_above_the_national_maximum_is_refused(policy_dir):
+    edit(policy_dir, "310000-shanghai.toml", "wait_months = 6", "wait_months = 7")
+    assert_names(load_error(policy_dir), "310000-shanghai.toml", "waiting_period.flexible.wait_months",
+                 "national maximum")

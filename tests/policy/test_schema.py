@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from medpause.policy.schema import PolicyError, build_policy, parse_header
+from medpause.policy.schema import PolicyError, build_policy, deep_merge, parse_header
 
 FILE = "national.toml"
 
@@ -56,6 +56,44 @@ def test_the_baseline_builds_into_typed_values(national):
     assert policy.sources["sil_23"].id == "sil_23" and policy.kinds["passport"].code == "passport"
     assert policy.group_of_kind["household_cancellation_proof"] == ["death", "settling_abroad"]
     assert policy.waiting["flexible"].wait_months == 6
+    assert policy.waiting["flexible"].max_gap_months_without_wait == policy.waiting["flexible"].threshold_months == 3
+    assert policy.waiting_rules.max_wait_months == 6
+    assert (policy.back_payment.max_gap_months, policy.back_payment.late_fee_daily_rate) == (3, Decimal("0.0005"))
+    assert policy.back_payment.restores_care_in_gap is True
+    account = policy.personal_account
+    assert (account.employee_share, account.employer_transfer_share, account.flexible_share) == (
+        Decimal("1"), Decimal("0"), Decimal("0.25"))
+    assert account.usable_during_stop is True
+    assert (policy.transfer.out_working_days, policy.transfer.in_working_days) == (10, 5)
+    assert (policy.start_ahead_months, policy.review_stages) == (3, 1)
+    assert resignation.individual_filing_while_employed is False
+
+
+def test_each_value_says_where_it_comes_from(national):
+    policy = build_policy(national, FILE, "national@2025.1")
+    resignation = policy.reasons["resignation"]
+    assert policy.basis(resignation, "review_days") == "local"  # no national text sets a review limit
+    assert policy.basis(resignation, "filed_by") == "weak" and resignation.sources_of("filed_by") == ("seed_guide",)
+    assert policy.basis(policy.transfer, "out_working_days") == "gov"  # 医保办发〔2021〕43号
+    assert policy.basis(policy.back_payment, "late_fee_daily_rate") == "law"  # SIL Art. 86
+    assert policy.basis(policy.personal_account, "usable_during_stop") == "weak"
+    assert policy.basis(policy.personal_account, "employer_transfer_share") == "law"  # 国办发〔2021〕14号
+    assert policy.basis(policy.waiting["employee"], "wait_months") == "local"
+    assert policy.basis(policy.waiting["employee"], "max_gap_months_without_wait") == "gov"
+    assert policy.basis(policy.procedure, "start_ahead_months") == "local"
+
+
+def test_a_region_overriding_a_value_brings_its_own_citation_and_keeps_the_others(national):
+    base = {"review_days": 20, "backdate_days": 30, "filed_by": ["unit"], "source": ["reason_code_table"],
+            "local_setting": ["review_days", "backdate_days"]}
+    cited = deep_merge(base, {"review_days": 5, "source": ["guilin_guide"]})
+    assert cited["review_days"] == 5 and cited["local_setting"] == ["backdate_days"]
+    assert cited["cite"] == {"review_days": ["guilin_guide"], "filed_by": ["reason_code_table"]}
+    assert cited["source"] == ["reason_code_table", "guilin_guide"]  # every source behind the table
+    marked = deep_merge(base, {"filed_by": ["unit", "officer"], "local_setting": ["filed_by"]})
+    assert marked["local_setting"] == ["review_days", "backdate_days", "filed_by"] and "cite" not in marked
+    again = deep_merge(cited, {"review_days": 3, "local_setting": ["review_days"]})
+    assert "review_days" not in again["cite"] and "review_days" in again["local_setting"]
 
 
 def test_names_follow_the_active_language(national):
@@ -100,9 +138,23 @@ def test_names_follow_the_active_language(national):
         ("document_kinds.passport", "Passport", "document_kinds.passport", "table"),
         ("reasons", {}, "reasons", "at least one reason"),
         ("policy.region", "beijing", "policy.region", "6-digit"),
+        ("reasons.death.local_setting", ["review_dayz"], "reasons.death.local_setting", "'review_dayz'"),
+        ("reasons.death.local_setting", ["name_zh"], "reasons.death.local_setting", "'name_zh'"),  # a text, no value
+        ("reasons.death.cite", {"reveiw_days": ["sil_23"]}, "reasons.death.cite.reveiw_days", "'reveiw_days'"),
+        ("reasons.death.cite", {"review_days": ["nowhere"]}, "reasons.death.cite.review_days", "'nowhere'"),
+        ("waiting_period.flexible.wait_months", 7, "waiting_period.flexible.wait_months", "national maximum"),
+        ("procedure.review_stages", 0, "procedure.review_stages", "whole number, 1 or more"),
+        ("personal_account.employee_share", "1.5", "personal_account.employee_share", "between"),
+        ("back_payment.late_fee_daily_rate", "-0.0005", "back_payment.late_fee_daily_rate", "negative"),
+        ("reasons.retirement.individual_filing_while_employed", True,
+         "reasons.retirement.individual_filing_while_employed", None),
     ],
 )
 def test_a_broken_value_is_named_by_its_key_path(national, path, value, key, words):
+    if words is None:  # granting employees to file themselves: a local mark is not enough
+        national = copy.deepcopy(national)
+        national["reasons"]["retirement"]["local_setting"].append("individual_filing_while_employed")
+        words = "needs a cited source"
     err = broken(national, path, value)
     assert (err.file, err.key) == (FILE, key)
     assert str(err) == f"{FILE}: {key}: {err.message}"
@@ -118,6 +170,12 @@ def test_a_broken_value_is_named_by_its_key_path(national, path, value, key, wor
         ("contribution.source", "contribution.source"),
         ("document_groups", "document_groups"),
         ("policy.title_en", "policy.title_en"),
+        ("back_payment", "back_payment"),
+        ("personal_account.usable_during_stop", "personal_account.usable_during_stop"),
+        ("transfer.in_working_days", "transfer.in_working_days"),
+        ("procedure", "procedure"),
+        ("waiting_period.max_wait_months", "waiting_period.max_wait_months"),
+        ("waiting_period.employee.max_gap_months_without_wait", "waiting_period.employee.max_gap_months_without_wait"),
     ],
 )
 def test_a_missing_key_is_named(national, path, key):

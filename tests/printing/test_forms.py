@@ -28,7 +28,8 @@ NATIONAL_ONLY_REGION = "120000"  # Tianjin has no policy file of its own: the na
 # the reasons of src/medpause/policies/national.toml (checked against the loaded policy below)
 NATIONAL_REASONS = [
     "resignation", "transfer_out", "enlistment", "schooling", "imprisonment", "missing", "unpaid_leave",
-    "retirement", "death", "settle_abroad", "flexible_pause", "duplicate_enrollment",
+    "unit_dissolution", "unit_merger_split", "retirement", "death", "settle_abroad", "flexible_pause",
+    "duplicate_enrollment",
 ]
 
 

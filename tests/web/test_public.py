@@ -65,6 +65,21 @@ def test_guide_reason_that_is_not_in_the_list_is_an_error(client):
     assert 'href="#id_reason_0"' in html.content.decode()
 
 
+def test_the_guide_marks_the_bureaus_own_settings(client):
+    html = answer(client, "110000", "resignation", "unit")
+    review = html[html.index('id="fact-review-days"'):]
+    review = review[:review.index("</dd>")]
+    assert "5 working days" in review and "local setting of this bureau, no public source" in review
+    assert 'id="local-settings-note"' in html
+    filed_by = html[html.index('id="fact-filed-by"'):]
+    assert "local practice, not an official text" in filed_by[:filed_by.index("</dd>")]  # units file online: weak
+    zh = answer(client, "110000", "resignation", "unit", lang="zh-CN")
+    assert "本局业务设置，无公开文件依据" in zh
+    chengdu = answer(client, "510100", "resignation", "unit")
+    review = chengdu[chengdu.index('id="fact-review-days"'):]
+    assert "local setting" not in review[:review.index("</dd>")]  # the Chengdu text says it: on the spot
+
+
 def test_beijing_individual_resignation_says_only_the_unit_may_file(client):
     html = answer(client, "110000", "resignation", "individual")
     assert 'id="who-may-file"' in html
@@ -74,11 +89,13 @@ def test_beijing_individual_resignation_says_only_the_unit_may_file(client):
     assert "北京市" in zh and 'id="who-may-file"' in zh
 
 
-def test_beijing_unit_resignation_needs_the_legal_representatives_identification(client):
+def test_beijing_unit_resignation_shows_the_legal_representatives_identification_on_file(client):
     html = answer(client, "110000", "resignation", "unit")
     assert 'id="who-may-file"' not in html
-    assert "Legal representative's identification" in html
     assert "Unit removal form" in html
+    # registered with the unit: held by the bureau, not asked for again
+    held = html[html.index("The bureau already holds these"):]
+    assert "Legal representative's identification (on file since the unit registered)" in held
     # what the bureau already holds is marked, never asked for
     assert "Certificate of participation" in html and "you don't need to bring this" in html
 

@@ -1,4 +1,4 @@
-"""The `medpause` command: Django's management commands plus setup, demo, serve, audit, remind, batches."""
+"""The `medpause` command: Django's management commands plus setup, demo, serve, audit, remind, batches, policy."""
 
 import os
 import sys

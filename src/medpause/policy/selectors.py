@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from medpause.common.dates import today
 from medpause.common.errors import NotFound
 from medpause.policy.models import NATIONAL, PolicyVersion, Region
-from medpause.policy.schema import Policy, Reason, build_policy
+from medpause.policy.schema import (
+    LOCAL,
+    BackPayment,
+    PersonalAccount,
+    Policy,
+    Reason,
+    WaitingRule,
+    build_policy,
+)
 
 APPLICANT_DOCUMENT_TYPE = {"individual": "individual", "unit": "unit", "officer": "individual"}
 
@@ -83,19 +91,81 @@ def required_groups(*, policy: Policy, reason: Reason, applicant_type: str, kind
     return [g for g in groups if not policy.groups[g].provided_by_bureau]
 
 
+# --- the data later rules need ------------------------------------------------------------------
+
+
+def waiting_rule(*, policy: Policy, category: str) -> WaitingRule:
+    """The waiting period of a category (employee / flexible): no wait after a break of up to
+    `max_gap_months_without_wait` months, at most `wait_months` after a longer one."""
+    return policy.waiting[category]
+
+
+def back_payment_rule(*, policy: Policy) -> BackPayment:
+    """How long a gap may be back-paid, the unit's daily late fee, and whether care in the gap settles."""
+    return policy.back_payment
+
+
+def personal_account_rule(*, policy: Policy) -> PersonalAccount:
+    """The shares credited to the personal account and whether it pays during a stop."""
+    return policy.personal_account
+
+
+def transfer_working_days(*, policy: Policy) -> tuple[int, int]:
+    """(days the old place has to transfer out, days the new place has to take in), working days."""
+    return policy.transfer.out_working_days, policy.transfer.in_working_days
+
+
+def start_ahead_months(*, policy: Policy) -> int:
+    """How many months ahead of today a stop may start."""
+    return policy.start_ahead_months
+
+
+def review_stages(*, policy: Policy) -> int:
+    """How many officers decide an application in turn (1, or 2: a check, then a decision)."""
+    return policy.review_stages
+
+
+def employee_may_file_alone(*, reason: Reason) -> bool:
+    """Whether an employee may file this reason as an individual while employed (else through the unit)."""
+    return reason.individual_filing_while_employed
+
+
+# --- what the applicant reads ----------------------------------------------------------------------
+
+
 def waiting_sentence(*, policy: Policy, category: str) -> str:
-    rule = policy.waiting[category]
+    """The waiting period as the data says it: none after a break of up to N months, at most M
+    months after a longer one."""
+    rule = waiting_rule(policy=policy, category=category)
     if rule.wait_months == 0:
         return gettext("When you resume, benefits start again at once, whatever the length of the break.")
     return gettext(
-        "If the break lasts more than %(threshold)d months, benefits start again only %(wait)d months "
-        "after you resume paying (a waiting period)."
-    ) % {"threshold": rule.threshold_months, "wait": rule.wait_months}
+        "No waiting period follows a break of up to %(gap)d months; after a longer break, benefits start again "
+        "at most %(wait)d months after you resume paying (a waiting period)."
+    ) % {"gap": rule.max_gap_months_without_wait, "wait": rule.wait_months}
+
+
+def back_payment_sentence(*, policy: Policy) -> str:
+    rule = back_payment_rule(policy=policy)
+    if rule.max_gap_months == 0:
+        return gettext("Contributions missed during a break cannot be paid afterwards.")
+    if rule.restores_care_in_gap:
+        return gettext(
+            "Contributions missed in a break of up to %(months)d months can be paid afterwards (back-payment); "
+            "care dated in the back-paid months is then covered."
+        ) % {"months": rule.max_gap_months}
+    return gettext(
+        "Contributions missed in a break of up to %(months)d months can be paid afterwards (back-payment); "
+        "care dated in the back-paid months is still not covered."
+    ) % {"months": rule.max_gap_months}
 
 
 def consequences_for(*, policy: Policy, reason: Reason, category: str | None = None) -> list[str]:
+    """The reason's consequences, the general ones (the personal account's included), and for a
+    resumable stop the back-payment and waiting-period sentences of the data."""
     items = list(reason.consequences) + list(policy.general_consequences)
     if reason.resumable and reason.waiting_period:
+        items.append(back_payment_sentence(policy=policy))
         categories = [category] if category else list(reason.categories)
         category = category or (categories[0] if len(categories) == 1 else None)
         for cat in categories:
@@ -105,6 +175,40 @@ def consequences_for(*, policy: Policy, reason: Reason, category: str | None = N
                 sentence = gettext("%(label)s: %(sentence)s") % {"label": label, "sentence": sentence}
             items.append(sentence)
     return items
+
+
+def requirements_basis(*, policy: Policy, reason: Reason, kind: str) -> dict[str, str]:
+    """Where each figure of a requirements answer comes from: `local` (a local setting of this
+    bureau, no public source), else the best quality of its sources (`law`, `gov`, `weak`)."""
+    out = {
+        "filed_by": policy.basis(reason, "filed_by"),
+        "documents": policy.basis(reason, "stop_documents" if kind == "stop" else "resume_documents"),
+        "review_days": policy.basis(reason, "review_days"),
+        "backdate_days": policy.basis(reason, "backdate_days"),
+        "review_stages": policy.basis(policy.procedure, "review_stages"),
+        "personal_account_usable_during_stop": policy.basis(policy.personal_account, "usable_during_stop"),
+    }
+    if kind == "stop":
+        out["start_ahead_months"] = policy.basis(policy.procedure, "start_ahead_months")
+    if reason.max_duration_months:
+        out["max_duration_months"] = policy.basis(reason, "max_duration_months")
+    if reason.on_the_spot_for_units:
+        out["on_the_spot_for_units"] = policy.basis(reason, "on_the_spot_for_units")
+    for item in _waiting_items(policy, reason):
+        rule = policy.waiting[item["category"]]
+        for key in ("max_gap_months_without_wait", "wait_months"):
+            out[f"waiting.{item['category']}.{key}"] = policy.basis(rule, key)
+    return out
+
+
+def _waiting_items(policy: Policy, reason: Reason) -> list[dict]:
+    if not (reason.resumable and reason.waiting_period):
+        return []
+    return [
+        {"category": c, "max_gap_months_without_wait": policy.waiting[c].max_gap_months_without_wait,
+         "wait_months": policy.waiting[c].wait_months}
+        for c in reason.categories
+    ]
 
 
 def requirements_for(
@@ -126,6 +230,7 @@ def requirements_for(
     else:
         codes = list(reason.resume_documents.get(doc_type, ()))
         early_codes = [g for g in reason.early_resume_documents if g not in codes]
+    basis = requirements_basis(policy=policy, reason=reason, kind=kind)
     documents = []
     for code in codes + early_codes:
         group = policy.groups[code]
@@ -156,6 +261,12 @@ def requirements_for(
         "effect": reason.effect,
         "review_days": reason.review_days,
         "on_the_spot_for_units": reason.on_the_spot_for_units,
+        "start_ahead_months": policy.start_ahead_months if kind == "stop" else None,
+        "review_stages": policy.review_stages,
+        "waiting": _waiting_items(policy, reason),
+        "personal_account_usable_during_stop": policy.personal_account.usable_during_stop,
+        "basis": basis,
+        "local_settings": [key for key, quality in basis.items() if quality == LOCAL],
         "consequences": consequences_for(policy=policy, reason=reason),
         "legal_basis": [
             {"title": policy.sources[s].title, "article": policy.sources[s].article, "text": policy.sources[s].text}

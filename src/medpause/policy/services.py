@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +14,27 @@ from django.db import transaction
 from medpause.policy.models import NATIONAL, PolicyVersion, Region
 from medpause.policy.regions import PROVINCES
 from medpause.policy.schema import PolicyError, build_policy, deep_merge, parse_header
+
+# Keys only the national baseline may set: a region cannot widen the national frame it works in.
+NATIONAL_ONLY = (("waiting_period", "max_wait_months"),)
+
+
+@dataclass(frozen=True)
+class PolicyFile:
+    """One policy file as read: its document as written, the SHA-256 of its bytes and its header."""
+
+    path: Path
+    doc: dict
+    sha256: str
+    head: dict
+
+    @property
+    def scope(self) -> str:
+        return self.head["scope"]
+
+    @property
+    def label(self) -> str:
+        return f"{self.scope}@{self.head['version']}"
 
 
 def regions_load() -> int:
@@ -37,89 +59,109 @@ def _read(path: Path) -> tuple[dict, str]:
     return doc, hashlib.sha256(raw).hexdigest()
 
 
-@transaction.atomic
-def policies_load(*, directory: Path | None = None) -> list[PolicyVersion]:
-    """Read every policies/*.toml, resolve each region file over the version it builds on
-    (its province's file if there is one, else the national baseline in force on its
-    effective date), validate it and store it. Idempotent; all or nothing."""
+def policy_files_read(directory: Path | None = None) -> list[PolicyFile]:
+    """Every policies/*.toml with its header, national first, then provinces, then cities, each
+    in date order. Errors name the file and the key."""
     directory = Path(directory or settings.POLICY_DIR)
-    regions_load()
-    files = sorted(directory.glob("*.toml"))
-    if not files:
+    paths = sorted(directory.glob("*.toml"))
+    if not paths:
         raise PolicyError(str(directory), "(directory)", "holds no policy files")
-    entries = []
-    for path in files:
+    files = []
+    for path in paths:
         doc, sha = _read(path)
-        head = parse_header(doc, path.name)
-        entries.append((path, doc, sha, head))
-
+        files.append(PolicyFile(path, doc, sha, parse_header(doc, path.name)))
     seen = set()
-    for path, _doc, _digest, head in entries:
-        key = (head["scope"], head["version"])
+    for file in files:
+        key = (file.scope, file.head["version"])
         if key in seen:
-            raise PolicyError(path.name, "policy.version", f"{head['scope']}@{head['version']} is defined twice")
+            raise PolicyError(file.path.name, "policy.version", f"{file.scope}@{file.head['version']} is defined twice")
         seen.add(key)
+        if file.scope != NATIONAL:
+            for table, key in NATIONAL_ONLY:
+                if key in (file.doc.get(table) or {}):
+                    raise PolicyError(file.path.name, f"{table}.{key}", "only the national baseline sets it")
 
-    # national first, then provinces, then cities; each in date order
-    def rank(entry):
-        scope = entry[3]["scope"]
-        level = 0 if scope == NATIONAL else (1 if scope.endswith("0000") else 2)
-        return (level, entry[3]["effective_from"], scope)
+    def rank(file: PolicyFile):
+        level = 0 if file.scope == NATIONAL else (1 if file.scope.endswith("0000") else 2)
+        return (level, file.head["effective_from"], file.scope)
 
+    return sorted(files, key=rank)
+
+
+def policy_files_resolve(files: list[PolicyFile]) -> list[tuple[PolicyFile, dict]]:
+    """Each file's document resolved over the version it builds on (its province's file if there
+    is one, else the national baseline in force on its effective date), as JSON values. Pure: no
+    database; `files` in the order `policy_files_read` gives."""
     resolved: dict[str, list[tuple]] = {}
-    stored = []
-    for path, doc, _file_sha, head in sorted(entries, key=rank):
-        scope = head["scope"]
-        if scope == NATIONAL:
-            full = doc
+    out = []
+    for file in files:
+        if file.scope == NATIONAL:
+            full = file.doc
         else:
-            if not scope.endswith("0000"):
-                parent_code = head["parent"]
-                parent = Region.objects.filter(code=parent_code).first()
-                if parent is None:
-                    raise PolicyError(path.name, "policy.parent", f"unknown region {parent_code!r}")
-                Region.objects.update_or_create(
-                    code=scope,
-                    defaults={"name_zh": head["region_name_zh"], "name_en": head["region_name_en"], "parent": parent},
-                )
-                chain = [parent_code, NATIONAL]
-            else:
-                if not Region.objects.filter(code=scope).exists():
-                    raise PolicyError(path.name, "policy.region", f"unknown region {scope!r}")
-                chain = [NATIONAL]
+            chain = [NATIONAL] if file.scope.endswith("0000") else [file.head["parent"], NATIONAL]
             base = None
             for base_scope in chain:
-                candidates = [e for e in resolved.get(base_scope, []) if e[0] <= head["effective_from"]]
+                candidates = [e for e in resolved.get(base_scope, []) if e[0] <= file.head["effective_from"]]
                 if candidates:
                     base = candidates[-1][1]
                     break
             if base is None:
                 raise PolicyError(
-                    path.name, "policy.effective_from", "no national baseline is in force on this date"
+                    file.path.name, "policy.effective_from", "no national baseline is in force on this date"
                 )
-            overlay = {k: v for k, v in doc.items() if k != "policy"}
+            overlay = {k: v for k, v in file.doc.items() if k != "policy"}
             full = deep_merge({k: v for k, v in base.items() if k != "policy"}, overlay)
-            full["policy"] = dict(doc["policy"])
+            full["policy"] = dict(file.doc["policy"])
         full = _jsonable(full)
-        label = f"{scope}@{head['version']}"
-        build_policy(full, path.name, label)  # raises PolicyError naming file and key
-        resolved.setdefault(scope, []).append((head["effective_from"], full))
-        resolved[scope].sort(key=lambda e: e[0])
+        resolved.setdefault(file.scope, []).append((file.head["effective_from"], full))
+        resolved[file.scope].sort(key=lambda e: e[0])
+        out.append((file, full))
+    return out
+
+
+def _regions_of(files: list[PolicyFile]) -> None:
+    """The region each file names exists; a city is created (or renamed) under its province."""
+    for file in files:
+        if file.scope == NATIONAL:
+            continue
+        if not file.scope.endswith("0000"):
+            parent = Region.objects.filter(code=file.head["parent"]).first()
+            if parent is None:
+                raise PolicyError(file.path.name, "policy.parent", f"unknown region {file.head['parent']!r}")
+            Region.objects.update_or_create(
+                code=file.scope,
+                defaults={"name_zh": file.head["region_name_zh"], "name_en": file.head["region_name_en"],
+                          "parent": parent},
+            )
+        elif not Region.objects.filter(code=file.scope).exists():
+            raise PolicyError(file.path.name, "policy.region", f"unknown region {file.scope!r}")
+
+
+@transaction.atomic
+def policies_load(*, directory: Path | None = None) -> list[PolicyVersion]:
+    """Read every policies/*.toml, resolve each region file over the version it builds on,
+    validate it and store it. Idempotent; all or nothing."""
+    regions_load()
+    files = policy_files_read(directory)
+    _regions_of(files)
+    stored = []
+    for file, full in policy_files_resolve(files):
+        build_policy(full, file.path.name, file.label)  # raises PolicyError naming file and key
         content_sha = hashlib.sha256(json.dumps(full, sort_keys=True).encode()).hexdigest()
-        existing = PolicyVersion.objects.filter(scope=scope, version=head["version"]).first()
+        existing = PolicyVersion.objects.filter(scope=file.scope, version=file.head["version"]).first()
         if existing and existing.sha256 != content_sha and existing.application_set.exists():
             raise PolicyError(
-                path.name,
+                file.path.name,
                 "policy.version",
-                f"{label} has changed but applications were judged by it; give the changed rules a new version",
+                f"{file.label} has changed but applications were judged by it; give the changed rules a new version",
             )
         pv, _ = PolicyVersion.objects.update_or_create(
-            scope=scope,
-            version=head["version"],
+            scope=file.scope,
+            version=file.head["version"],
             defaults={
-                "effective_from": head["effective_from"],
+                "effective_from": file.head["effective_from"],
                 "document": full,
-                "source_file": path.name,
+                "source_file": file.path.name,
                 "sha256": content_sha,
             },
         )

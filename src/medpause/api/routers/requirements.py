@@ -53,6 +53,15 @@ class LegalBasis(Schema):
     text: str
 
 
+Basis = Literal["law", "gov", "weak", "local"]
+
+
+class WaitingRuleOut(Schema):
+    category: Literal["employee", "flexible"]
+    max_gap_months_without_wait: int = Field(description="no waiting period after a break this long or shorter")
+    wait_months: int = Field(description="the longest waiting period after a longer break")
+
+
 class RequirementsOut(Schema):
     region: str
     region_name: str
@@ -70,6 +79,15 @@ class RequirementsOut(Schema):
     effect: Literal["suspend", "terminate", "retire"]
     review_days: int = Field(description="working days the bureau has to decide")
     on_the_spot_for_units: bool
+    start_ahead_months: int | None = Field(description="how far ahead a stop may start (stop only)")
+    review_stages: int = Field(description="officers who decide in turn: 1, or 2 (a check, then a decision)")
+    waiting: list[WaitingRuleOut] = Field(description="waiting periods after a break, for the reason's categories")
+    personal_account_usable_during_stop: bool
+    basis: dict[str, Basis] = Field(
+        description="where each figure comes from: the best quality of its sources, or `local` for a local "
+                    "setting of this bureau with no public source"
+    )
+    local_settings: list[str] = Field(description="the figures of this answer that are local settings")
     consequences: list[str]
     legal_basis: list[LegalBasis]
 

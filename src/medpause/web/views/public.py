@@ -35,8 +35,8 @@ STOP_STEPS = [
      _("Give the reason, the dates and any other information. Download the form below, get it at the bureau, "
        "or apply online. Check every answer before you hand it in.")),
     (_("Show your identity"),
-     _("An insured person shows an ID card or another valid identity document. A unit also gives its legal "
-       "representative's identification.")),
+     _("An insured person shows an ID card or another valid identity document. A unit's legal "
+       "representative's identification is already on file with the bureau.")),
     (_("Give proof of the reason"),
      _("For example, a certificate that the labour contract ended, an admission notice or a retirement "
        "certificate. The list above says what this reason needs.")),
@@ -53,8 +53,8 @@ RESUME_STEPS = [
      _("Give the day the insurance should start again. Download the form below, get it at the bureau, or "
        "apply online.")),
     (_("Show your identity"),
-     _("An insured person shows an ID card or another valid identity document. A unit also gives its legal "
-       "representative's identification.")),
+     _("An insured person shows an ID card or another valid identity document. A unit's legal "
+       "representative's identification is already on file with the bureau.")),
     (_("Give proof if you resume early"),
      _("If you resume before the planned end of the stop, show that the reason has gone, for example a "
        "new labour contract or a discharge certificate.")),
