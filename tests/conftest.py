@@ -40,3 +40,10 @@ def _media_root(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}},
     }
     settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchors(settings, tmp_path):
+    """Each test's audit chain is anchored (if at all) in its own file, never in the data
+    folder's, which belongs to the database of `./dev serve`."""
+    settings.MEDPAUSE_AUDIT_ANCHOR = str(tmp_path / "audit-anchors.jsonl")
