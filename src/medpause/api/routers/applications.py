@@ -18,7 +18,7 @@ from medpause.api.auth import ADMIN, APPLICANT_ROLES, OFFICER, require_role
 from medpause.api.errors import errors
 from medpause.api.pdf import PDF_OPENAPI, pdf_response
 from medpause.api.schemas import Day, Id, Input, Kind, ObjectId, StatusOut, Timestamp, links
-from medpause.audit.services import audit_record
+from medpause.audit.services import audit_read
 from medpause.cases import services
 from medpause.cases.selectors import application_get, applications_visible_to, missing_documents
 from medpause.cases.states import allowed_actions
@@ -322,7 +322,7 @@ def document_download(request, application_id: Path[ObjectId], document_id: Path
     document = app.documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound("not_found", _("No such document."))
-    audit_record(actor=user, action="document.read", target=app, data={"document_id": document.pk})
+    audit_read(user, "document.view", document, application_id=app.pk, kind=document.kind, channel="api")
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[document.content_type]
     response = FileResponse(
         document.file.open("rb"), content_type=document.content_type, as_attachment=True,

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from medpause.audit.services import audit_read
 from medpause.cases.models import Application
 from medpause.cases.rights import is_applicant
 from medpause.cases.selectors import (
@@ -113,6 +114,7 @@ def application_document(request, scope, app_id, doc_id):
     document = app.documents.filter(pk=doc_id).first()
     if document is None or not may_download(scope, app, document):
         raise Http404
+    audit_read(scope.user, "document.view", document, application_id=app.pk, kind=document.kind, channel=scope.audience)
     return document_response(document)
 
 

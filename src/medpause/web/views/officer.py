@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medpause.accounts.models import Role
+from medpause.audit.services import audit_read
 from medpause.cases.models import ApplicantType, Application, Kind
 from medpause.cases.selectors import (
     application_get,
@@ -523,6 +524,7 @@ def document(request, pk: int, document_pk: int):
         handle = doc.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
+    audit_read(request.user, "document.view", doc, application_id=app.pk, kind=doc.kind, channel="officer")
     ext = VIEWABLE_TYPES.get(doc.content_type)
     if ext is None:  # never served as something a browser might run
         response = FileResponse(handle, content_type="application/octet-stream", as_attachment=True,
@@ -566,6 +568,8 @@ def person_lookup(request):
     if request.method == "POST":
         if form.is_valid():
             person = person_by_id_number(user=request.user, id_number=form.cleaned_data["id_number"])
+            audit_read(request.user, "person.lookup", person or ("registry.person", ""),
+                       id_number=form.cleaned_data["id_number"], found=person is not None, channel="officer")
             if person is not None:
                 return HttpResponseRedirect(_url(request, "person", person.pk))
             form.add_error(
@@ -588,6 +592,7 @@ def person(request, pk: int):
         someone = person_get(user=request.user, person_id=pk)
     except NotFound as exc:
         raise Http404 from exc
+    audit_read(request.user, "person.view", someone, channel="officer")
     on = today()
     apps = _person_applications(request.user, someone.pk)
     contributions = list(reversed(contributions_of(person=someone)))
