@@ -25,7 +25,8 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
+from django.db.models.functions import Cast
 
 from medpause.common.keys import data_keys, index_key
 from medpause.common.masking import mask_id_number
@@ -67,6 +68,9 @@ def key_id_of(token: str) -> str:
 def decrypt(token: str, *, context: str) -> str:
     key_id, sep, body = token.partition(":")
     key = data_keys().keys.get(key_id)
+    if sep and key is None:  # a key added by a rotation since this process read the ring
+        data_keys.cache_clear()
+        key = data_keys().keys.get(key_id)
     if not sep or key is None:
         raise UnreadableCiphertext(f"no data key {key_id!r} to open a value of {context}")
     try:
@@ -170,3 +174,53 @@ class MaskedIdField(_Derived):
 
 def encrypted_fields(model) -> list[EncryptedCharField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
+
+
+def key_ids_in_use(model) -> dict[str, int]:
+    """How many stored values each data key sealed, over the model's encrypted columns."""
+    counts: dict[str, int] = {}
+    for f in encrypted_fields(model):
+        for token in model._base_manager.annotate(raw=Cast(f.name, models.CharField())).values_list("raw", flat=True):
+            if token:
+                counts[key_id_of(token)] = counts.get(key_id_of(token), 0) + 1
+    return counts
+
+
+def reencrypt(model, *, chunk: int = 500) -> int:
+    """Seal again under the current data key every value of the model sealed under another
+    one (a rotation); returns how many rows changed. Reads the stored ciphertexts, so only
+    rows that need it are opened and written."""
+    fields = encrypted_fields(model)
+    if not fields:
+        return 0
+    current = data_keys().current
+    raw = {f"raw_{f.name}": Cast(f.name, models.CharField()) for f in fields}
+    changed, last = 0, 0
+    while True:
+        rows = list(model._base_manager.filter(pk__gt=last).order_by("pk").annotate(**raw)
+                    .values_list("pk", *raw)[:chunk])
+        if not rows:
+            return changed
+        last = rows[-1][0]
+        stale: dict[tuple[str, ...], list] = {}
+        for pk, *tokens in rows:
+            values = {f.attname: decrypt(t, context=f.context) for f, t in zip(fields, tokens, strict=True)
+                      if t and key_id_of(t) != current}
+            if values:
+                stale.setdefault(tuple(sorted(values)), []).append(model(pk=pk, **values))
+                changed += 1
+        with transaction.atomic():
+            for names, objs in stale.items():
+                model._base_manager.bulk_update(objs, list(names))
+
+
+def rehash(model, *, chunk: int = 500) -> int:
+    """Compute the model's keyed hash columns again (after the index key changed)."""
+    hashed = [f for f in model._meta.concrete_fields if isinstance(f, KeyedHashField)]
+    if not hashed:
+        return 0
+    count = 0
+    for obj in model._base_manager.only("pk", *{f.source for f in hashed}).iterator(chunk_size=chunk):
+        obj.save(update_fields=[f.name for f in hashed])
+        count += 1
+    return count
