@@ -20,7 +20,9 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="datab
 
 
 def documented_grants(role: str) -> list[str]:
-    block = re.search(r"```sql\n-- grants of the application role[^\n]*\n(.*?)```", OPERATIONS.read_text(), re.S)
+    block = re.search(
+        r"```sql\n-- grants of the application role[^\n]*\n(.*?)```", OPERATIONS.read_text(), re.S
+    )
     assert block, "the grants are documented in docs/operations.md"
     return [s.strip().replace("medpause_app", f'"{role}"') for s in block.group(1).split(";") if s.strip()]
 
@@ -59,8 +61,10 @@ def test_the_application_role_appends_but_cannot_change_or_delete_events():
             assert refused("DELETE FROM audit_auditevent WHERE seq = 3", cursor)
             assert refused("TRUNCATE audit_auditevent", cursor)
             assert refused("DELETE FROM audit_audithead", cursor)
-            assert refused("INSERT INTO audit_audithead (seq, hash, legacy_until, signature) VALUES (0, '', 0, '')",
-                           cursor)
+            assert refused(
+                "INSERT INTO audit_audithead (seq, hash, legacy_until, signature) VALUES (0, '', 0, '')",
+                cursor,
+            )
             assert refused("DELETE FROM audit_auditcheckpoint", cursor)
             assert not refused("UPDATE audit_audithead SET seq = seq WHERE id = 1", cursor)
         # the application itself, running under the role: appends, verifies, checkpoints
@@ -81,7 +85,9 @@ def test_the_application_role_appends_but_cannot_change_or_delete_events():
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("RESET ROLE")
-        assert list(AuditEvent.objects.values_list("action", flat=True)) == ["test.event"] * 3 + ["test.appended"]
+        assert list(AuditEvent.objects.values_list("action", flat=True)) == ["test.event"] * 3 + [
+            "test.appended"
+        ]
         assert AuditHead.objects.get().seq == 4 and audit_verify(full=True).ok
     finally:
         with connection.cursor() as cursor:

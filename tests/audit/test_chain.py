@@ -190,7 +190,8 @@ def test_a_rewritten_event_with_a_recomputed_hash_breaks_the_next_link():
     _chain()
     event = AuditEvent.objects.get(seq=2)
     event.data = {"i": 42}
-    AuditEvent.objects.filter(seq=2).update(data=event.data, hash=chain_hash(event.prev_hash, event_fields(event)))
+    forged = chain_hash(event.prev_hash, event_fields(event))
+    AuditEvent.objects.filter(seq=2).update(data=event.data, hash=forged)
     result = audit_verify()
     assert result.broken_seq == 3 and "link" in result.problem
 
@@ -206,10 +207,12 @@ def test_a_rewritten_chain_with_recomputed_sha256_is_found_without_the_key():
     for event in AuditEvent.objects.filter(seq__gte=2).order_by("seq"):
         if event.seq == 2:
             event.data = {"i": 42}
-        fields = {"seq": event.seq, "at": event.at.isoformat(), "actor_id": event.actor_id,
-                  "actor_username": event.actor_username, "actor_role": event.actor_role, "action": event.action,
-                  "target_type": event.target_type, "target_id": event.target_id, "data": event.data}
-        body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+        fields = {
+            "seq": event.seq, "at": event.at.isoformat(), "actor_id": event.actor_id,
+            "actor_username": event.actor_username, "actor_role": event.actor_role, "action": event.action,
+            "target_type": event.target_type, "target_id": event.target_id, "data": event.data,
+        }
+        body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
         digest = hashlib.sha256(prev.encode() + b"\n" + body).hexdigest()
         AuditEvent.objects.filter(pk=event.pk).update(data=event.data, prev_hash=prev, hash=digest)
         prev = digest

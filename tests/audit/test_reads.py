@@ -48,8 +48,14 @@ def assert_no_id_number(events, *numbers):
 def case():
     person = make_person("110000", category="flexible", name="王小明")
     me = make_user("individual", person=person)
-    app = application_create(actor=me, kind="stop", person=person, reason="flexible_pause", start_date=today(),
-                             end_date=today() + dt.timedelta(days=60))
+    app = application_create(
+        actor=me,
+        kind="stop",
+        person=person,
+        reason="flexible_pause",
+        start_date=today(),
+        end_date=today() + dt.timedelta(days=60),
+    )
     doc = document_add(actor=me, application=app, kind="id_card", data=PNG_1PX, filename="id.png")
     app = application_submit(actor=me, application=app)
     officer = make_user("officer", region="110000")
@@ -64,10 +70,19 @@ def _one(events, action):
 def test_the_helper_masks_the_number_and_any_left_in_the_data():
     person = make_person("110000", category="flexible")
     officer = make_user("officer", region="110000")
-    event = audit_read(officer, "person.lookup", person, id_number=person.id_number.lower(),
-                       note=f"asked for {person.id_number}", found=True)
-    assert event.data == {"id_number_masked": person.id_number_masked, "found": True,
-                          "note": f"asked for {person.id_number_masked}"}
+    event = audit_read(
+        officer,
+        "person.lookup",
+        person,
+        id_number=person.id_number.lower(),
+        note=f"asked for {person.id_number}",
+        found=True,
+    )
+    assert event.data == {
+        "id_number_masked": person.id_number_masked,
+        "found": True,
+        "note": f"asked for {person.id_number_masked}",
+    }
     assert (event.actor, event.target_type, event.target_id) == (officer, "registry.person", str(person.pk))
     assert audit_verify().ok
 
@@ -100,7 +115,9 @@ def test_the_api_document_download_is_audited(case):
     token = token_issue(user=officer)
     trail = Trail()
     trail.new()  # the token's own event
-    response = Client().get(f"/api/v1/applications/{app.pk}/documents/{doc.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = Client().get(
+        f"/api/v1/applications/{app.pk}/documents/{doc.pk}", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert response.status_code == 200
     event = _one(trail.new(), "document.view")
     assert (event.actor, event.target_type, event.target_id) == (officer, "cases.document", str(doc.pk))
@@ -148,7 +165,9 @@ def test_the_api_look_up_and_person_answer_are_audited():
     assert call(officer, "post", "/persons/lookup", {"id_number": person.id_number}).status_code == 200
     event = _one(trail.new(), "person.lookup")
     assert (event.actor, event.target_id, event.data) == (
-        officer, str(person.pk), {"id_number_masked": person.id_number_masked, "found": True, "channel": "api"}
+        officer,
+        str(person.pk),
+        {"id_number_masked": person.id_number_masked, "found": True, "channel": "api"},
     )
     unknown = id_number("110105")
     assert call(agent, "post", "/persons/lookup", {"id_number": unknown}).status_code == 404
@@ -175,11 +194,16 @@ def test_certificate_downloads_are_audited(client):
     officer = make_user("officer", region="310000")
     token = token_issue(user=officer)
     trail.new()
-    response = Client().get(f"/api/v1/persons/{person.pk}/certificates/payment.pdf",
-                            HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = Client().get(
+        f"/api/v1/persons/{person.pk}/certificates/payment.pdf", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert response.status_code == 200
     event = _one(trail.new(), "certificate.download")
-    assert (event.actor, event.target_id, event.data) == (officer, str(person.pk), {"kind": "payment", "channel": "api"})
+    assert (event.actor, event.target_id, event.data) == (
+        officer,
+        str(person.pk),
+        {"kind": "payment", "channel": "api"},
+    )
 
 
 def test_the_admins_look_up_and_person_page_are_audited(client):
@@ -191,7 +215,9 @@ def test_the_admins_look_up_and_person_page_are_audited(client):
     assert response.status_code == 302
     event = _one(trail.new(), "person.lookup")
     assert (event.actor, event.target_id, event.data) == (
-        admin, str(person.pk), {"id_number_masked": person.id_number_masked, "found": True, "channel": "admin"}
+        admin,
+        str(person.pk),
+        {"id_number_masked": person.id_number_masked, "found": True, "channel": "admin"},
     )
     page = client.get(reverse("admin:registry_person_change", args=[person.pk]))
     assert page.status_code == 200 and person.id_number in page.content.decode()

@@ -26,8 +26,10 @@ pytestmark = pytest.mark.django_db
 
 
 def chain(n: int, start: int = 0) -> list[AuditEvent]:
-    return [audit_record(actor=None, action="test.event", target=("test", i), data={"i": i})
-            for i in range(start, start + n)]
+    return [
+        audit_record(actor=None, action="test.event", target=("test", i), data={"i": i})
+        for i in range(start, start + n)
+    ]
 
 
 def head_values() -> dict:
@@ -123,8 +125,11 @@ def test_anchors_are_appended_one_json_line_each(anchor_file):
 def test_the_file_is_opened_for_appending(anchor_file, monkeypatch):
     opened = []
     real_open = os.open
-    monkeypatch.setattr(anchors_module.os, "open", lambda path, flags, mode=0o777: opened.append(flags)
-                        or real_open(path, flags, mode))
+    monkeypatch.setattr(
+        anchors_module.os,
+        "open",
+        lambda path, flags, mode=0o777: opened.append(flags) or real_open(path, flags, mode),
+    )
     audit_anchor()
     assert opened and opened[0] & os.O_APPEND and not opened[0] & os.O_TRUNC
 
@@ -144,8 +149,9 @@ def test_the_anchored_event_must_keep_its_hash(anchor_file):
     events = chain(3)
     at = "2030-01-01T00:00:00+00:00"
     other = "e" * 64  # as if event 2 had been anchored with another hash, i.e. replaced since
-    anchor_file.write_text(json.dumps({"seq": 2, "hash": other, "at": at,
-                                       "signature": anchor_signature(2, other, at)}) + "\n")
+    anchor_file.write_text(
+        json.dumps({"seq": 2, "hash": other, "at": at, "signature": anchor_signature(2, other, at)}) + "\n"
+    )
     result = audit_verify()
     assert (result.ok, result.broken_seq) == (False, 2) and "differs from its anchor" in result.problem
     assert events[1].hash != other
@@ -208,7 +214,13 @@ def test_verify_resumes_from_its_signed_checkpoint():
     assert AuditCheckpoint.objects.get().seq == 5
     chain(3, start=5)
     second = audit_verify()
-    assert (second.ok, second.checked, second.resumed_from, second.last_seq, second.sampled) == (True, 3, 5, 8, 5)
+    assert (second.ok, second.checked, second.resumed_from, second.last_seq, second.sampled) == (
+        True,
+        3,
+        5,
+        8,
+        5,
+    )
     assert list(AuditCheckpoint.objects.values_list("seq", flat=True)) == [8, 5]
     third = audit_verify()  # nothing new: no new checkpoint
     assert (third.ok, third.checked, third.resumed_from) == (True, 0, 8)
@@ -224,8 +236,9 @@ def test_verify_resumes_from_its_signed_checkpoint():
 
 def test_a_forged_checkpoint_fails():
     chain(4)
-    AuditCheckpoint.objects.create(seq=2, hash=AuditEvent.objects.get(seq=2).hash, at="2030-01-01T00:00Z",
-                                   signature="0" * 64)
+    AuditCheckpoint.objects.create(
+        seq=2, hash=AuditEvent.objects.get(seq=2).hash, at="2030-01-01T00:00Z", signature="0" * 64
+    )
     result = audit_verify()
     assert not result.ok and "checkpoint at event 2" in result.problem
 
@@ -268,15 +281,31 @@ def _legacy_chain(n: int) -> None:
 
     prev = GENESIS
     for i in range(1, n + 1):
-        event = AuditEvent(seq=i, at=timezone.now(), actor_username="", actor_role="system", action="old.event",
-                           target_type="test", target_id=str(i), data={"i": i}, scheme=Scheme.SHA256,
-                           prev_hash=prev)
-        body = prev.encode() + b"\n" + json.dumps(event_fields(event), sort_keys=True, ensure_ascii=False,
-                                                  separators=(",", ":"), default=str).encode()
+        event = AuditEvent(
+            seq=i,
+            at=timezone.now(),
+            actor_username="",
+            actor_role="system",
+            action="old.event",
+            target_type="test",
+            target_id=str(i),
+            data={"i": i},
+            scheme=Scheme.SHA256,
+            prev_hash=prev,
+        )
+        body = (
+            prev.encode()
+            + b"\n"
+            + json.dumps(
+                event_fields(event), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+            ).encode()
+        )
         event.hash = hashlib.sha256(body).hexdigest()
         event.save()
         prev = event.hash
-    AuditHead.objects.update_or_create(pk=1, defaults={"seq": n, "hash": prev, "legacy_until": 0, "signature": ""})
+    AuditHead.objects.update_or_create(
+        pk=1, defaults={"seq": n, "hash": prev, "legacy_until": 0, "signature": ""}
+    )
 
 
 def test_a_chain_written_before_the_keyed_one_still_verifies_once_sealed():
@@ -298,8 +327,12 @@ def test_a_chain_written_before_the_keyed_one_still_verifies_once_sealed():
 
 def test_many_at_once_are_keyed_and_signed_too():
     chain(1)
-    audit_record_many([{"actor": None, "action": "x.many", "target": ("t", i), "data": {"rows": audit_digest([i])}}
-                       for i in range(3)])
+    audit_record_many(
+        [
+            {"actor": None, "action": "x.many", "target": ("t", i), "data": {"rows": audit_digest([i])}}
+            for i in range(3)
+        ]
+    )
     assert list(AuditEvent.objects.order_by("seq").values_list("scheme", flat=True)) == [2, 2, 2, 2]
     head = head_values()
     assert head["seq"] == 4 and audit_verify().ok

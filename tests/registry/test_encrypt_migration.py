@@ -42,8 +42,8 @@ def test_plain_numbers_are_encrypted_by_the_migration_and_back():
             )
             for n in numbers:
                 cursor.execute(
-                    "INSERT INTO registry_person (name, id_number, region_id, category, contribution_base, retired, "
-                    "created_at) VALUES (%s, %s, %s, 'flexible', 8000, %s, CURRENT_TIMESTAMP)",
+                    "INSERT INTO registry_person (name, id_number, region_id, category, contribution_base, "
+                    "retired, created_at) VALUES (%s, %s, %s, 'flexible', 8000, %s, CURRENT_TIMESTAMP)",
                     ["旧数据", n, region, False],
                 )
     finally:
@@ -54,8 +54,9 @@ def test_plain_numbers_are_encrypted_by_the_migration_and_back():
         assert n not in cipher and cipher.startswith("k") and ":" in cipher
         assert hashed == id_number_hash(n) and masked == n[:6] + "********" + n[-4:]
         assert Person.objects.by_id_number(n).get().id_number == n
-    [(cipher, masked)] = columns("SELECT legal_representative_id_number, legal_representative_id_masked "
-                                 "FROM registry_unit")
+    [(cipher, masked)] = columns(
+        "SELECT legal_representative_id_number, legal_representative_id_masked FROM registry_unit"
+    )
     assert rep not in cipher.upper() and masked == rep[:6] + "********" + rep[-4:]
     assert Unit.objects.get().legal_representative_id_number == rep  # normalised on the way
     migrate(BEFORE)

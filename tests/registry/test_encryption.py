@@ -28,8 +28,9 @@ def raw_rows(sql: str, params=()) -> list[tuple]:
 
 
 def raw_person(person) -> tuple[str, str, str]:
-    return raw_rows("SELECT id_number, id_number_hash, id_number_masked FROM registry_person WHERE id = %s",
-                    [person.pk])[0]
+    return raw_rows(
+        "SELECT id_number, id_number_hash, id_number_masked FROM registry_person WHERE id = %s", [person.pk]
+    )[0]
 
 
 @pytest.fixture
@@ -52,7 +53,8 @@ def test_the_database_holds_no_id_number():
     assert hashed == id_number_hash(person.id_number) and len(hashed) == 64 and person.id_number not in hashed
     assert masked == person.id_number_masked == person.id_number[:6] + "********" + person.id_number[-4:]
     rep, rep_masked = raw_rows(
-        "SELECT legal_representative_id_number, legal_representative_id_masked FROM registry_unit WHERE id = %s",
+        "SELECT legal_representative_id_number, legal_representative_id_masked "
+        "FROM registry_unit WHERE id = %s",
         [unit.pk],
     )[0]
     assert "11010519491231002X" not in rep and "19491231" not in rep
@@ -89,9 +91,17 @@ def test_look_ups_go_through_the_hash_and_numbers_stay_unique():
     with pytest.raises(Conflict) as exc:
         make_person("110000", unit=unit, id_number=person.id_number.lower())
     assert exc.value.code == "already_registered"
-    with pytest.raises(IntegrityError), transaction.atomic():  # the unique hash column holds even past the service
-        Person.objects.create(name="x", id_number=person.id_number, region=person.region, category="flexible",
-                              contribution_base="1.00")
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+    ):  # the unique hash column holds even past the service
+        Person.objects.create(
+            name="x",
+            id_number=person.id_number,
+            region=person.region,
+            category="flexible",
+            contribution_base="1.00",
+        )
     with pytest.raises(FieldError):  # the ciphertext cannot be searched: it would never match
         list(Person.objects.filter(id_number=person.id_number))
 
@@ -99,9 +109,13 @@ def test_look_ups_go_through_the_hash_and_numbers_stay_unique():
 def test_bulk_created_rows_are_encrypted_hashed_and_masked_too():
     region = make_person("110000", category="flexible").region
     number = id_number("110105")
-    [made] = Person.objects.bulk_create([
-        Person(name="批量", id_number=number, region=region, category="flexible", contribution_base="1.00"),
-    ])
+    [made] = Person.objects.bulk_create(
+        [
+            Person(
+                name="批量", id_number=number, region=region, category="flexible", contribution_base="1.00"
+            ),
+        ]
+    )
     stored, hashed, masked = raw_rows(
         "SELECT id_number, id_number_hash, id_number_masked FROM registry_person WHERE id_number_hash = %s",
         [id_number_hash(number)],

@@ -54,7 +54,12 @@ def _read(path: Path) -> list[dict]:
             continue
         try:
             item = json.loads(line)
-            seq, hash_, at, signature = int(item["seq"]), str(item["hash"]), str(item["at"]), str(item["signature"])
+            seq, hash_, at, signature = (
+                int(item["seq"]),
+                str(item["hash"]),
+                str(item["at"]),
+                str(item["signature"]),
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise AnchorError(f"{path}, line {number}: not an anchor") from exc
         if not signature_ok(signature, "anchor", seq, hash_, at):
@@ -70,9 +75,16 @@ def latest_anchor(path: str | Path | None = None) -> tuple[dict | None, str]:
     if path is None:
         target = anchor_target()
         if not target:
-            return None, "no anchor is configured (MEDPAUSE_AUDIT_ANCHOR): a removed tail is found only by checkpoints"
+            return (
+                None,
+                "no anchor is configured (MEDPAUSE_AUDIT_ANCHOR): "
+                "a removed tail is found only by checkpoints",
+            )
         if _is_url(target):
-            return None, "anchors are sent to an address: pass a copy of them with --anchors to check against them"
+            return (
+                None,
+                "anchors are sent to an address: pass a copy of them with --anchors to check against them",
+            )
         path = target
     anchors = _read(Path(path))
     if not anchors:
@@ -83,7 +95,9 @@ def latest_anchor(path: str | Path | None = None) -> tuple[dict | None, str]:
 def _post(url: str, body: bytes) -> None:
     if not url.startswith("https://"):
         raise ImproperlyConfigured("MEDPAUSE_AUDIT_ANCHOR: an address must be https://")
-    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
             status = response.status
@@ -118,8 +132,12 @@ def audit_anchor(*, target: str | None = None) -> dict:
             raise AnchorError(f"the head does not point at event {seq}: run `medpause audit verify --full`")
     if not _is_url(target):
         previous, _note = latest_anchor(target)
-        if previous is not None and (previous["seq"] > seq or (previous["seq"] == seq and previous["hash"] != hash_)):
-            raise AnchorError(f"the chain ends at event {seq}, before the latest anchor at event {previous['seq']}")
+        if previous is not None and (
+            previous["seq"] > seq or (previous["seq"] == seq and previous["hash"] != hash_)
+        ):
+            raise AnchorError(
+                f"the chain ends at event {seq}, before the latest anchor at event {previous['seq']}"
+            )
     at = timezone.now().isoformat()
     anchor = {"seq": seq, "hash": hash_, "at": at, "signature": anchor_signature(seq, hash_, at)}
     line = json.dumps(anchor, sort_keys=True, separators=(",", ":")).encode() + b"\n"

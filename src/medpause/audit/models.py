@@ -26,7 +26,9 @@ class AuditEvent(models.Model):
     target_type = models.CharField(_("target type"), max_length=64)
     target_id = models.CharField(_("target"), max_length=64)
     data = models.JSONField(_("data"), default=dict)
-    scheme = models.PositiveSmallIntegerField(_("link scheme"), choices=Scheme.choices, default=Scheme.HMAC_SHA256)
+    scheme = models.PositiveSmallIntegerField(
+        _("link scheme"), choices=Scheme.choices, default=Scheme.HMAC_SHA256
+    )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

@@ -29,8 +29,20 @@ from medpause.audit.anchors import AnchorError, latest_anchor
 from medpause.audit.chain import GENESIS, chain_hash, event_fields, sign, signature_ok
 from medpause.audit.models import AuditCheckpoint, AuditEvent, AuditHead, Scheme
 
-_COLUMNS = ("seq", "at", "actor_id", "actor_username", "actor_role", "action", "target_type", "target_id", "data",
-            "scheme", "prev_hash", "hash")
+_COLUMNS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "action",
+    "target_type",
+    "target_id",
+    "data",
+    "scheme",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass
@@ -98,8 +110,10 @@ def _checkpoints(head_seq: int) -> list[AuditCheckpoint]:
         if not signature_ok(cp.signature, "checkpoint", cp.seq, cp.hash, cp.at.isoformat()):
             raise _Broken(cp.seq, f"the checkpoint at event {cp.seq} does not carry its signature")
     if found and found[0].seq > head_seq:
-        raise _Broken(head_seq + 1, f"events after {head_seq} are missing: a verified checkpoint reached "
-                                    f"event {found[0].seq}")
+        raise _Broken(
+            head_seq + 1,
+            f"events after {head_seq} are missing: a verified checkpoint reached event {found[0].seq}",
+        )
     return found
 
 
@@ -119,7 +133,9 @@ def _walk(result: VerifyResult, start: AuditCheckpoint | None, legacy_until: int
     """Walk from `start` to the end, counting in `result`; returns the last hash, or _Broken."""
     prev_hash, last_seq = (start.hash, start.seq) if start else (GENESIS, 0)
     while True:
-        rows = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq").values_list(*_COLUMNS)[:chunk])
+        rows = list(
+            AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq").values_list(*_COLUMNS)[:chunk]
+        )
         if not rows:
             result.last_seq = last_seq
             return prev_hash
@@ -155,8 +171,14 @@ def _sample(upto: int, size: int, legacy_until: int) -> int:
     return len(picked)
 
 
-def audit_verify(*, chunk: int = 2000, full: bool = False, sample: int = 1000, anchors: str | Path | None = None,
-                 checkpoint: bool = True) -> VerifyResult:
+def audit_verify(
+    *,
+    chunk: int = 2000,
+    full: bool = False,
+    sample: int = 1000,
+    anchors: str | Path | None = None,
+    checkpoint: bool = True,
+) -> VerifyResult:
     """Verify the chain (see the module's description). `full` walks every event; `anchors`
     is the anchor file to check against (default: MEDPAUSE_AUDIT_ANCHOR when it is a file)."""
     result = VerifyResult(ok=False, checked=0)
@@ -175,14 +197,21 @@ def audit_verify(*, chunk: int = 2000, full: bool = False, sample: int = 1000, a
         if anchor is not None:
             result.anchor_seq = anchor["seq"]
             if anchor["seq"] > head_seq:
-                raise _Broken(head_seq + 1, f"the chain ends at event {head_seq}, before its anchor at event "
-                                            f"{anchor['seq']}: events were removed")
+                raise _Broken(
+                    head_seq + 1,
+                    f"the chain ends at event {head_seq}, before its anchor at event "
+                    f"{anchor['seq']}: events were removed",
+                )
         start = None if full else _start(checkpoints)
         result.resumed_from = start.seq if start else 0
         last_hash = _walk(result, start, legacy_until, chunk)
         if result.last_seq != head_seq:
-            raise _Broken(result.last_seq + 1, "events after the last one found are missing"
-                          if result.last_seq < head_seq else "events were added past the head")
+            raise _Broken(
+                result.last_seq + 1,
+                "events after the last one found are missing"
+                if result.last_seq < head_seq
+                else "events were added past the head",
+            )
         if head is not None and head.hash != last_hash:
             raise _Broken(head_seq, "the head does not point at the last event")
         if anchor is not None and anchor["seq"] > 0:
@@ -198,7 +227,11 @@ def audit_verify(*, chunk: int = 2000, full: bool = False, sample: int = 1000, a
     result.ok = True
     if checkpoint and result.last_seq > 0 and (full or result.last_seq > result.resumed_from):
         at = timezone.now()
-        AuditCheckpoint.objects.create(seq=result.last_seq, hash=last_hash, at=at, full=full or start is None,
-                                       signature=checkpoint_signature(result.last_seq, last_hash, at))
+        AuditCheckpoint.objects.create(
+            seq=result.last_seq,
+            hash=last_hash,
+            at=at,
+            full=full or start is None,
+            signature=checkpoint_signature(result.last_seq, last_hash, at),
+        )
     return result
-

@@ -57,7 +57,9 @@ def encrypt(value: str, *, context: str) -> str:
     """Seal a value under the current data key. `context` names the column (`registry.person.id_number`)."""
     ring = data_keys()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = _cipher(ring.current, ring.keys[ring.current]).encrypt(nonce, value.encode(), _aad(context, ring.current))
+    sealed = _cipher(ring.current, ring.keys[ring.current]).encrypt(
+        nonce, value.encode(), _aad(context, ring.current)
+    )
     return f"{ring.current}:{base64.urlsafe_b64encode(nonce + sealed).decode().rstrip('=')}"
 
 
@@ -75,7 +77,9 @@ def decrypt(token: str, *, context: str) -> str:
         raise UnreadableCiphertext(f"no data key {key_id!r} to open a value of {context}")
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        return _cipher(key_id, key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(context, key_id)).decode()
+        return (
+            _cipher(key_id, key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(context, key_id)).decode()
+        )
     except (InvalidTag, ValueError) as exc:
         raise UnreadableCiphertext(f"a value of {context} does not open with data key {key_id!r}") from exc
 
@@ -180,7 +184,9 @@ def key_ids_in_use(model) -> dict[str, int]:
     """How many stored values each data key sealed, over the model's encrypted columns."""
     counts: dict[str, int] = {}
     for f in encrypted_fields(model):
-        for token in model._base_manager.annotate(raw=Cast(f.name, models.CharField())).values_list("raw", flat=True):
+        for token in model._base_manager.annotate(raw=Cast(f.name, models.CharField())).values_list(
+            "raw", flat=True
+        ):
             if token:
                 counts[key_id_of(token)] = counts.get(key_id_of(token), 0) + 1
     return counts
@@ -197,15 +203,22 @@ def reencrypt(model, *, chunk: int = 500) -> int:
     raw = {f"raw_{f.name}": Cast(f.name, models.CharField()) for f in fields}
     changed, last = 0, 0
     while True:
-        rows = list(model._base_manager.filter(pk__gt=last).order_by("pk").annotate(**raw)
-                    .values_list("pk", *raw)[:chunk])
+        rows = list(
+            model._base_manager.filter(pk__gt=last)
+            .order_by("pk")
+            .annotate(**raw)
+            .values_list("pk", *raw)[:chunk]
+        )
         if not rows:
             return changed
         last = rows[-1][0]
         stale: dict[tuple[str, ...], list] = {}
         for pk, *tokens in rows:
-            values = {f.attname: decrypt(t, context=f.context) for f, t in zip(fields, tokens, strict=True)
-                      if t and key_id_of(t) != current}
+            values = {
+                f.attname: decrypt(t, context=f.context)
+                for f, t in zip(fields, tokens, strict=True)
+                if t and key_id_of(t) != current
+            }
             if values:
                 stale.setdefault(tuple(sorted(values)), []).append(model(pk=pk, **values))
                 changed += 1

@@ -6,8 +6,8 @@ folder that is created with mode 0600 on first use (like `secret_key`):
 
 | key | environment | file | used for |
 |---|---|---|---|
-| audit | `MEDPAUSE_AUDIT_KEY` | `audit_key` | HMAC of the audit chain, its head, checkpoints and anchors |
-| data | `MEDPAUSE_DATA_KEY` | `data_keys` | AES-256-GCM of ID numbers; a ring: `id:key` entries, the last one current |
+| audit | `MEDPAUSE_AUDIT_KEY` | `audit_key` | HMAC of the audit chain, its head, checkpoints, anchors |
+| data | `MEDPAUSE_DATA_KEY` | `data_keys` | AES-256-GCM of ID numbers; a ring of `id:key`, the last current |
 | index | `MEDPAUSE_INDEX_KEY` | `index_key` | HMAC of normalised ID numbers, the look-up column |
 
 A key is 32 random bytes written in URL-safe base64 (`medpause keys new` prints one). The data
@@ -104,7 +104,9 @@ def _parse_ring(text: str, where: str) -> KeyRing:
             continue
         key_id, sep, value = entry.partition(":")
         if not sep or not KEY_ID_RE.match(key_id):
-            raise ImproperlyConfigured(f"{where}: each entry is `id:key`, the id letters and digits (e.g. k1:…)")
+            raise ImproperlyConfigured(
+                f"{where}: each entry is `id:key`, the id letters and digits (e.g. k1:…)"
+            )
         if key_id in keys:
             raise ImproperlyConfigured(f"{where}: the key id {key_id} appears twice")
         keys[key_id] = _decode(value, f"{where} ({key_id})")

@@ -1,4 +1,5 @@
-"""The `medpause` command: Django's management commands plus setup, demo, serve, audit, remind, batches."""
+"""The `medpause` command: Django's management commands plus setup, demo, serve, audit, keys, remind,
+batches."""
 
 import os
 import sys

@@ -114,7 +114,8 @@ def application_document(request, scope, app_id, doc_id):
     document = app.documents.filter(pk=doc_id).first()
     if document is None or not may_download(scope, app, document):
         raise Http404
-    audit_read(scope.user, "document.view", document, application_id=app.pk, kind=document.kind, channel=scope.audience)
+    audit_read(scope.user, "document.view", document, application_id=app.pk, kind=document.kind,
+               channel=scope.audience)
     return document_response(document)
 
 

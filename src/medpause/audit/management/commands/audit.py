@@ -13,11 +13,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["verify", "anchor"])
-        parser.add_argument("--full", action="store_true", help="walk every event, not only those since the "
-                                                                "last checkpoint")
-        parser.add_argument("--anchors", help="the anchor file to check against (default: MEDPAUSE_AUDIT_ANCHOR)")
-        parser.add_argument("--sample", type=int, default=1000,
-                            help="events before the checkpoint checked at random (default 1000)")
+        parser.add_argument(
+            "--full", action="store_true", help="walk every event, not only those since the last checkpoint"
+        )
+        parser.add_argument(
+            "--anchors", help="the anchor file to check against (default: MEDPAUSE_AUDIT_ANCHOR)"
+        )
+        parser.add_argument(
+            "--sample",
+            type=int,
+            default=1000,
+            help="events before the checkpoint checked at random (default 1000)",
+        )
 
     def handle(self, *args, action, full, anchors, sample, **options):
         if action == "anchor":
@@ -35,7 +42,11 @@ class Command(BaseCommand):
                 f"audit trail broken at event {result.broken_seq}: {result.problem} "
                 f"({result.checked} events verified before it)"
             )
-        how = (f"{result.checked} walked after the signed checkpoint at event {result.resumed_from}, "
-               f"{result.sampled} earlier ones sampled" if result.resumed_from else "walked from the first event")
+        how = (
+            f"{result.checked} walked after the signed checkpoint at event {result.resumed_from}, "
+            f"{result.sampled} earlier ones sampled"
+            if result.resumed_from
+            else "walked from the first event"
+        )
         anchored = f"; anchored at event {result.anchor_seq}" if result.anchor_seq is not None else ""
         self.stdout.write(f"audit trail intact: {result.last_seq} events verified ({how}){anchored}")

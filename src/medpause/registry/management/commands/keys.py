@@ -1,11 +1,11 @@
 """`medpause keys`: the keys that protect ID numbers at rest (ADR 0011).
 
-  keys status              which data key sealed how many stored values, where the keys come from
-  keys rotate              add a new data key (to the data folder's ring) and seal every value under it
-  keys rotate --no-new-key seal again under the current key only (a ring given in MEDPAUSE_DATA_KEY,
-                           whose new key the deployment added; or a sweep after restarting the servers)
-  keys reindex             compute the look-up hashes again after MEDPAUSE_INDEX_KEY / index_key changed
-  keys new                 print a fresh key, for the environment variables
+keys status              which data key sealed how many stored values, where the keys come from
+keys rotate              add a new data key (to the data folder's ring) and seal every value under it
+keys rotate --no-new-key seal again under the current key only (a ring given in MEDPAUSE_DATA_KEY,
+                         whose new key the deployment added; or a sweep after restarting the servers)
+keys reindex             compute the look-up hashes again after MEDPAUSE_INDEX_KEY / index_key changed
+keys new                 print a fresh key, for the environment variables
 """
 
 from django.apps import apps
@@ -25,8 +25,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["status", "rotate", "reindex", "new"])
-        parser.add_argument("--no-new-key", action="store_true",
-                            help="rotate: seal again under the current key without adding one")
+        parser.add_argument(
+            "--no-new-key",
+            action="store_true",
+            help="rotate: seal again under the current key without adding one",
+        )
 
     def handle(self, *args, action, no_new_key, **options):
         if action == "new":
@@ -42,9 +45,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"new data key {key_id} added to {data_keys().source}")
             for model in _encrypted_models():
                 changed = reencrypt(model)
-                self.stdout.write(f"{model._meta.label}: {changed} rows sealed again under {data_keys().current}")
-            self.stdout.write("restart the servers, then run `medpause keys rotate --no-new-key` once more to seal "
-                              "what they wrote meanwhile under the previous key")
+                self.stdout.write(
+                    f"{model._meta.label}: {changed} rows sealed again under {data_keys().current}"
+                )
+            self.stdout.write(
+                "restart the servers, then run `medpause keys rotate --no-new-key` once more to seal "
+                "what they wrote meanwhile under the previous key"
+            )
         elif action == "reindex":
             for model in _encrypted_models():
                 self.stdout.write(f"{model._meta.label}: {rehash(model)} look-up hashes computed")
