@@ -21,6 +21,7 @@ from medpause.audit.models import Scheme
 from medpause.common.keys import audit_key
 
 GENESIS = "0" * 64
+_SHA256, _KEYED = int(Scheme.SHA256), int(Scheme.HMAC_SHA256)
 _KEYED_PREFIX = b"medpause-audit-link-v2\n"
 _macs: dict[bytes, Any] = {}
 
@@ -38,12 +39,12 @@ def _mac():
     return base.copy()
 
 
-def chain_hash(prev_hash: str, fields: dict[str, Any], *, scheme: int = Scheme.HMAC_SHA256) -> str:
+def chain_hash(prev_hash: str, fields: dict[str, Any], *, scheme: int = _KEYED) -> str:
     """The hash an event with these fields must carry after an event hashed `prev_hash`."""
     body = prev_hash.encode() + b"\n" + canonical(fields)
-    if scheme == Scheme.SHA256:
+    if scheme == _SHA256:
         return hashlib.sha256(body).hexdigest()
-    if scheme != Scheme.HMAC_SHA256:
+    if scheme != _KEYED:
         raise ValueError(f"unknown link scheme {scheme!r}")
     mac = _mac()
     mac.update(_KEYED_PREFIX + body)

@@ -58,12 +58,18 @@ class VerifyResult:
     notes: list[str] = field(default_factory=list)
 
 
+_SHA256 = int(Scheme.SHA256)
+_SCHEMES = frozenset(Scheme.values)
+
+
 class _Row:
+    """What event_fields reads, from a values_list row (no model instance per event)."""
+
     __slots__ = _COLUMNS
 
     def __init__(self, values):
-        for name, value in zip(_COLUMNS, values, strict=True):
-            setattr(self, name, value)
+        (self.seq, self.at, self.actor_id, self.actor_username, self.actor_role, self.action, self.target_type,
+         self.target_id, self.data, self.scheme, self.prev_hash, self.hash) = values
 
 
 def checkpoint_signature(seq: int, hash_: str, at) -> str:
@@ -80,9 +86,9 @@ def _link_ok(row: _Row, prev_hash: str, legacy_until: int) -> str | None:
     """None if the event is linked and hashed right after `prev_hash`, else the problem."""
     if row.prev_hash != prev_hash:
         return "link to the previous event does not match"
-    if row.scheme == Scheme.SHA256 and row.seq > legacy_until:
+    if row.scheme == _SHA256 and row.seq > legacy_until:
         return "an unkeyed link after the keyed chain began"
-    if row.scheme not in Scheme.values:
+    if row.scheme not in _SCHEMES:
         return "unknown link scheme"
     if chain_hash(prev_hash, event_fields(row), scheme=row.scheme) != row.hash:
         return "content does not match its hash"
