@@ -55,14 +55,21 @@ def _path(name: str) -> Path:
 
 
 def _create(path: Path, content: str) -> None:
-    """Write a new key file readable by its owner only; a concurrent first use keeps the file
-    the other process wrote."""
+    """Write a new key file readable by its owner only. It appears whole or not at all (written
+    aside, then linked into place), and a concurrent first use keeps the other process's."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "w") as fh:
-        fh.write(content)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        tmp.unlink()
 
 
 def _single(env: str, filename: str) -> bytes:
