@@ -21,6 +21,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -98,6 +99,10 @@ def id_number_hash(value: str | None) -> str:
     return keyed_hash(id_number_normal(value), purpose="id_number")
 
 
+def id_number_masked(value: str | None) -> str:
+    return mask_id_number(id_number_normal(value))
+
+
 class EncryptedCharField(models.CharField):
     """A text column stored encrypted; the attribute holds the plain text. It cannot be
     filtered or ordered on (the ciphertext of a value differs at each save): look up through
@@ -131,7 +136,9 @@ class EncryptedCharField(models.CharField):
 
 
 class _Derived(models.CharField):
-    """A column computed on save from another field of the row (`source`)."""
+    """A column computed on save from another field of the row (`source`) by `derive`."""
+
+    derive: Callable[[str], str]
 
     def __init__(self, *args, source: str, **kwargs):
         self.source = source
@@ -143,9 +150,6 @@ class _Derived(models.CharField):
         kwargs["source"] = self.source
         kwargs.pop("editable", None)
         return name, path, args, kwargs
-
-    def derive(self, value: str) -> str:
-        raise NotImplementedError
 
     def pre_save(self, model_instance, add):
         source = getattr(model_instance, self.source)
@@ -161,8 +165,7 @@ class KeyedHashField(_Derived):
         kwargs.setdefault("max_length", 64)
         super().__init__(*args, **kwargs)
 
-    def derive(self, value: str) -> str:
-        return id_number_hash(value)
+    derive = staticmethod(id_number_hash)
 
 
 class MaskedIdField(_Derived):
@@ -172,8 +175,7 @@ class MaskedIdField(_Derived):
         kwargs.setdefault("max_length", 32)
         super().__init__(*args, **kwargs)
 
-    def derive(self, value: str) -> str:
-        return mask_id_number(id_number_normal(value))
+    derive = staticmethod(id_number_masked)
 
 
 def encrypted_fields(model) -> list[EncryptedCharField]:
