@@ -67,7 +67,7 @@ def _one(events, action):
     return events[0]
 
 
-def test_the_helper_masks_the_number_and_any_left_in_the_data():
+def test_audit_read_masks_the_number_and_any_left_in_the_data():
     person = make_person("110000", category="flexible")
     officer = make_user("officer", region="110000")
     event = audit_read(

@@ -1,5 +1,5 @@
 """Keys kept outside the database, so that a copy of the database alone (a dump, a backup, a
-DBA's session) can neither read the encrypted ID numbers nor rewrite the audit trail unseen.
+DBA's SQL console) can neither read the encrypted ID numbers nor rewrite the audit trail unseen.
 
 Each key comes from the environment or, when the variable is unset, from a file of the data
 folder that is created with mode 0600 on first use (like `secret_key`):
