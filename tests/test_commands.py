@@ -13,9 +13,11 @@ from tests.cases.helpers import flexible_with_login, stop
 
 def test_each_command_lives_in_the_app_it_belongs_to():
     commands = get_commands()
-    assert {name: commands.get(name) for name in ("setup", "serve", "demo", "audit", "remind", "batches")} == {
+    names = ("setup", "serve", "demo", "audit", "remind", "batches", "keys")
+    assert {name: commands.get(name) for name in names} == {
         "setup": "medpause.ops", "serve": "medpause.ops", "demo": "medpause.ops",
         "audit": "medpause.audit", "remind": "medpause.cases", "batches": "medpause.batches",
+        "keys": "medpause.registry",
     }
 
 

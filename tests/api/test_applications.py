@@ -304,7 +304,7 @@ def test_download_an_attached_document_is_audited(world):
     assert r.status_code == 200
     assert r["Content-Type"] == "application/pdf"
     assert b"".join(r.streaming_content).startswith(b"%PDF-")
-    assert AuditEvent.objects.filter(action="document.read", actor_username="officer.shanghai").count() == 1
+    assert AuditEvent.objects.filter(action="document.view", actor_username="officer.shanghai").count() == 1
     assert world.api["officer"].get(f"/applications/{app.pk}/documents/{doc_id}").status_code == 404
     assert world.api["officer_sh"].get(f"/applications/{app.pk}/documents/{doc_id + 999}").status_code == 404
 

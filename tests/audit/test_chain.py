@@ -183,14 +183,44 @@ def test_any_changed_field_is_reported(field):
 
 
 def test_a_rewritten_event_with_a_recomputed_hash_breaks_the_next_link():
-    from medpause.audit.services import _event_hash, _fields
+    """Someone holding the audit key (outside the database) rewrites an event and its hash:
+    the next event's link no longer matches."""
+    from medpause.audit.chain import chain_hash, event_fields
 
     _chain()
     event = AuditEvent.objects.get(seq=2)
     event.data = {"i": 42}
-    AuditEvent.objects.filter(seq=2).update(data=event.data, hash=_event_hash(event.prev_hash, _fields(event)))
+    forged = chain_hash(event.prev_hash, event_fields(event))
+    AuditEvent.objects.filter(seq=2).update(data=event.data, hash=forged)
     result = audit_verify()
     assert result.broken_seq == 3 and "link" in result.problem
+
+
+def test_a_rewritten_chain_with_recomputed_sha256_is_found_without_the_key():
+    """Someone with the database alone edits an event and recomputes every hash after it as the
+    unkeyed chain did (SHA-256): the first rewritten event no longer matches its keyed hash."""
+    import hashlib
+    import json
+
+    _chain()
+    prev = AuditEvent.objects.get(seq=1).hash
+    for event in AuditEvent.objects.filter(seq__gte=2).order_by("seq"):
+        if event.seq == 2:
+            event.data = {"i": 42}
+        fields = {
+            "seq": event.seq, "at": event.at.isoformat(), "actor_id": event.actor_id,
+            "actor_username": event.actor_username, "actor_role": event.actor_role, "action": event.action,
+            "target_type": event.target_type, "target_id": event.target_id, "data": event.data,
+        }
+        body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        digest = hashlib.sha256(prev.encode() + b"\n" + body).hexdigest()
+        AuditEvent.objects.filter(pk=event.pk).update(data=event.data, prev_hash=prev, hash=digest)
+        prev = digest
+    result = audit_verify()
+    assert (result.ok, result.broken_seq) == (False, 2) and "content" in result.problem
+    AuditEvent.objects.filter(seq__gte=2).update(scheme=1)  # claiming the old, unkeyed scheme
+    result = audit_verify()
+    assert (result.ok, result.broken_seq) == (False, 2) and "unkeyed" in result.problem
 
 
 def test_a_deleted_event_is_reported_at_its_seq():

@@ -17,7 +17,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     fields = (
         "seq", "at", "actor", "actor_username", "actor_role", "action", "target_type", "target_id", "data",
-        "prev_hash", "hash",
+        "scheme", "prev_hash", "hash",
     )
     readonly_fields = fields
 

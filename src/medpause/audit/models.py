@@ -2,9 +2,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Scheme(models.IntegerChoices):
+    """How an event is linked to the one before it (ADR 0010). Events written before the keyed
+    chain keep their plain SHA-256 links; every later one is an HMAC under the audit key."""
+
+    SHA256 = 1, _("SHA-256 (before the keyed chain)")
+    HMAC_SHA256 = 2, _("HMAC-SHA-256 (keyed)")
+
+
 class AuditEvent(models.Model):
     """One event of the append-only log. Each event's hash covers its content and the previous
-    event's hash, so any edit or deletion breaks the chain from that point on."""
+    event's hash, keyed with a key kept outside the database, so any edit or deletion breaks
+    the chain from that point on and cannot be covered up by recomputing the hashes."""
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("time"))
@@ -17,6 +26,9 @@ class AuditEvent(models.Model):
     target_type = models.CharField(_("target type"), max_length=64)
     target_id = models.CharField(_("target"), max_length=64)
     data = models.JSONField(_("data"), default=dict)
+    scheme = models.PositiveSmallIntegerField(
+        _("link scheme"), choices=Scheme.choices, default=Scheme.HMAC_SHA256
+    )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
@@ -40,10 +52,33 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row locked while appending, so concurrent writers chain one after another."""
+    """A single row locked while appending, so concurrent writers chain one after another. Its
+    signature (HMAC under the audit key) covers the last event's number and hash and the last
+    event linked by plain SHA-256 (`legacy_until`), so the head cannot be set back to an
+    earlier event, nor the unkeyed part of the chain extended, without the key."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    legacy_until = models.BigIntegerField(default=0)
+    signature = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """Where a verification found the chain intact, signed with the audit key: the next one
+    starts from here instead of from the first event."""
+
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    full = models.BooleanField(default=False)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["seq"])]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq}"

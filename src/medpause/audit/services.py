@@ -1,39 +1,38 @@
+"""Writing the audit trail: one event (`audit_record`), many at once (`audit_record_many`),
+one read of personal data (`audit_read`). Verifying it and anchoring its head outside the
+database live in audit.verify and audit.anchors; the hashing in audit.chain (ADR 0010)."""
+
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from medpause.audit.models import AuditEvent, AuditHead
+from medpause.audit.anchors import audit_anchor
+from medpause.audit.chain import audit_digest, chain_hash, event_fields, head_signature
+from medpause.audit.models import AuditEvent, AuditHead, Scheme
+from medpause.audit.verify import VerifyResult, audit_verify
 from medpause.common.bulk import Inserter
+from medpause.common.masking import mask_id_number, mask_text
+
+__all__ = [
+    "audit_anchor", "audit_digest", "audit_read", "audit_record", "audit_record_many", "audit_verify",
+    "chain_hash", "VerifyResult", "SYSTEM_ROLE",
+]
 
 SYSTEM_ROLE = "system"
 
 
-def _canonical(event: dict[str, Any]) -> bytes:
-    return json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+def _locked_head() -> AuditHead:
+    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    return head
 
 
-def _event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(fields)).hexdigest()
-
-
-def _fields(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "seq": event.seq,
-        "at": event.at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_username": event.actor_username,
-        "actor_role": event.actor_role,
-        "action": event.action,
-        "target_type": event.target_type,
-        "target_id": event.target_id,
-        "data": event.data,
-    }
+def _advance(head: AuditHead, seq: int, hash_: str) -> None:
+    head.seq, head.hash = seq, hash_
+    head.signature = head_signature(seq, hash_, head.legacy_until)
+    head.save(update_fields=["seq", "hash", "signature"])
 
 
 def audit_record(*, actor, action: str, target, data: dict | None = None, role: str | None = None) -> AuditEvent:
@@ -44,7 +43,7 @@ def audit_record(*, actor, action: str, target, data: dict | None = None, role: 
     else:
         target_type, target_id = target._meta.label_lower, target.pk
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        head = _locked_head()
         event = AuditEvent(
             seq=head.seq + 1,
             at=timezone.now(),
@@ -55,17 +54,17 @@ def audit_record(*, actor, action: str, target, data: dict | None = None, role: 
             target_type=target_type,
             target_id=str(target_id),
             data=_plain(data),
+            scheme=Scheme.HMAC_SHA256,
             prev_hash=head.hash,
         )
-        event.hash = _event_hash(head.hash, _fields(event))
+        event.hash = chain_hash(head.hash, event_fields(event))
         event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+        _advance(head, event.seq, event.hash)
     return event
 
 
 class _Event:
-    """What _fields reads of an AuditEvent, without a model instance per event."""
+    """What event_fields reads of an AuditEvent, without a model instance per event."""
 
     __slots__ = ("seq", "at", "actor_id", "actor_username", "actor_role", "action", "target_type", "target_id",
                  "data")
@@ -80,7 +79,7 @@ def audit_record_many(events: list[dict], *, now=None) -> int:
         return 0
     now = now or timezone.now()
     with transaction.atomic():
-        head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        head = _locked_head()
         seq, prev_hash = head.seq, head.hash
         rows = []
         for item in events:
@@ -94,7 +93,7 @@ def audit_record_many(events: list[dict], *, now=None) -> int:
             e.actor_role = item.get("role") or getattr(actor, "role", None) or SYSTEM_ROLE
             e.action, e.target_type, e.target_id = item["action"], target_type, str(target_id)
             e.data = _plain(item.get("data"))
-            digest = _event_hash(prev_hash, _fields(e))
+            digest = chain_hash(prev_hash, event_fields(e))
             rows.append((seq, e.actor_id, e.actor_username, e.actor_role, e.action, e.target_type, e.target_id,
                          e.data, prev_hash, digest))
             prev_hash = digest
@@ -102,10 +101,9 @@ def audit_record_many(events: list[dict], *, now=None) -> int:
             AuditEvent,
             ["seq", "actor_id", "actor_username", "actor_role", "action", "target_type", "target_id", "data",
              "prev_hash", "hash"],
-            {"at": now},
+            {"at": now, "scheme": Scheme.HMAC_SHA256},
         ).insert(rows)
-        head.seq, head.hash = seq, prev_hash
-        head.save(update_fields=["seq", "hash"])
+        _advance(head, seq, prev_hash)
     return len(rows)
 
 
@@ -118,32 +116,16 @@ def _plain(data: dict | None) -> dict:
     return json.loads(json.dumps(data, default=str))
 
 
-@dataclass
-class VerifyResult:
-    ok: bool
-    checked: int
-    broken_seq: int | None = None
-    problem: str = ""
+def audit_read(actor, action: str, target, *, id_number: str | None = None, **data) -> AuditEvent:
+    """One read of personal data, in one line of the view that serves it:
+    `audit_read(request.user, "document.view", document, application_id=app.pk)`.
 
-
-def audit_verify(*, chunk: int = 2000) -> VerifyResult:
-    """Walk the chain in order; report the first event whose link or content does not match."""
-    prev_hash, expected_seq, checked = "0" * 64, 1, 0
-    last_seq = 0
-    while True:
-        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:chunk])
-        if not batch:
-            break
-        for event in batch:
-            if event.seq != expected_seq:
-                return VerifyResult(False, checked, expected_seq, f"event {expected_seq} is missing")
-            if event.prev_hash != prev_hash:
-                return VerifyResult(False, checked, event.seq, "link to the previous event does not match")
-            if _event_hash(prev_hash, _fields(event)) != event.hash:
-                return VerifyResult(False, checked, event.seq, "content does not match its hash")
-            prev_hash, expected_seq, last_seq = event.hash, expected_seq + 1, event.seq
-            checked += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and head.seq != checked:
-        return VerifyResult(False, checked, checked + 1, "events after the last one found are missing")
-    return VerifyResult(True, checked)
+    Actions: `document.view` (an uploaded document, page or API), `person.lookup` (a search by
+    ID number, found or not: `target` the person or ("registry.person", "")), `person.view` (a
+    page or answer showing a person's whole ID number), `certificate.download`. ID numbers
+    never enter the trail: `id_number` is stored masked (110105********002X), and any
+    18-character number left in a text value is masked all the same."""
+    clean = {k: mask_text(v) if isinstance(v, str) else v for k, v in data.items()}
+    if id_number is not None:
+        clean["id_number_masked"] = mask_id_number((id_number or "").strip().upper())
+    return audit_record(actor=actor, action=action, target=target, data=clean)

@@ -25,6 +25,7 @@ from medpause.cases.models import Application, Kind, Suspension
 from medpause.cases.rules import PendingStop, PersonFacts, Refusal, StopPeriod, StopToResume
 from medpause.cases.states import PENDING_STATUSES
 from medpause.common.bulk import Inserter
+from medpause.common.encryption import id_number_hash
 from medpause.common.errors import DomainError
 from medpause.common.masking import mask_id_number
 from medpause.policy.models import Region
@@ -150,21 +151,24 @@ class Facts:
     (cases.selectors loads the same for one person)."""
 
     def __init__(self, *, unit_id: int, kind: str, id_numbers: Iterable[str] = (), person_ids: Iterable[int] = ()):
-        # Looked up by the unique ID number (or primary key) alone, the unit checked here: given
-        # both, SQLite may walk the unit's index instead, i.e. the whole unit for every chunk.
+        # Looked up by the unique ID number hash (or primary key) alone, the unit checked here:
+        # given both, SQLite may walk the unit's index instead, i.e. the whole unit for every
+        # chunk. The numbers are stored encrypted, so the chunk is found by their keyed hashes.
+        number_of = {id_number_hash(n): n for n in id_numbers}
         qs = (
-            Person.objects.filter(id_number__in=list(id_numbers)) if id_numbers
+            Person.objects.filter(id_number_hash__in=list(number_of)) if number_of
             else Person.objects.filter(pk__in=list(person_ids))
         )
         self.by_id_number: dict[str, PersonFacts] = {}
         self.by_pk: dict[int, PersonFacts] = {}
-        for pk, number, unit, region, category, retired in qs.values_list(
-            "pk", "id_number", "unit_id", "region_id", "category", "retired"
+        for pk, hashed, unit, region, category, retired in qs.values_list(
+            "pk", "id_number_hash", "unit_id", "region_id", "category", "retired"
         ):
             if unit != unit_id:
                 continue  # not this unit's employee: as if unknown
             facts = PersonFacts(pk, unit, region, category, retired)
-            self.by_id_number[number] = facts
+            if hashed in number_of:
+                self.by_id_number[number_of[hashed]] = facts
             self.by_pk[pk] = facts
         pks = list(self.by_pk)
         self.suspensions: dict[int, list[StopPeriod]] = defaultdict(list)

@@ -1,4 +1,5 @@
-"""The `medpause` command: Django's management commands plus setup, demo, serve, audit, remind, batches, policy."""
+"""The `medpause` command: Django's management commands plus setup, demo, serve, audit, keys, remind,
+batches, policy."""
 
 import os
 import sys

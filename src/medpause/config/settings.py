@@ -9,6 +9,11 @@ MEDPAUSE_PUBLIC_URL  the address the public reaches the service at, for the QR c
 MEDPAUSE_CACHE_URL redis://host:6379/0 to share the cache (token cache, throttles) between servers;
                    default: a cache in each process
 MEDPAUSE_CONN_MAX_AGE  seconds a database connection is kept for the next request (600)
+MEDPAUSE_AUDIT_ANCHOR  where `medpause audit anchor` writes the signed head of the audit chain:
+                   a file (appended to) or an https:// address (POSTed to); default
+                   audit-anchors.jsonl in the data folder
+MEDPAUSE_AUDIT_KEY, MEDPAUSE_DATA_KEY, MEDPAUSE_INDEX_KEY  keys kept outside the database
+                   (default: files created in the data folder, see medpause.common.keys)
 """
 
 import os
@@ -181,6 +186,9 @@ CACHES = {
     "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "medpause_cache"},
 }
 MEDPAUSE_PUBLIC_URL = os.environ.get("MEDPAUSE_PUBLIC_URL", "").rstrip("/")
+# The audit chain's signed head, written outside the database (ADR 0010): better on another
+# host or on append-only storage than beside the database.
+MEDPAUSE_AUDIT_ANCHOR = os.environ.get("MEDPAUSE_AUDIT_ANCHOR") or str(DATA_DIR / "audit-anchors.jsonl")
 
 POLICY_DIR = Path(os.environ.get("MEDPAUSE_POLICY_DIR", PACKAGE_DIR / "policies"))
 MEDPAUSE_MAX_UPLOAD_BYTES = int(os.environ.get("MEDPAUSE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

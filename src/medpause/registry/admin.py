@@ -1,8 +1,10 @@
 """Units, insured persons, cards and contributions. Registered through the services (which
 check ID numbers and codes and write the audit trail), so read-only here. Lists show ID
-numbers masked; a person's own page shows the whole number to the administrator. A person is
+numbers masked (their stored masked form: lists decrypt nothing); a person's own page shows the
+whole number to the administrator, and each showing is written to the audit trail. A person is
 found by ID number through a POST form above the list, never through the search box: the number
-must not land in a URL or an access log."""
+must not land in a URL or an access log; it is looked up by its keyed hash (ADR 0011) and each
+look-up is audited too."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -10,23 +12,20 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from medpause.audit.services import audit_read
 from medpause.common.admin import ReadOnlyAdmin, ReadOnlyInline
 from medpause.registry.models import Card, Contribution, Person, Unit
 
 
 @admin.register(Unit)
 class UnitAdmin(ReadOnlyAdmin):
-    list_display = ("name", "uscc", "region", "legal_representative_name", "representative_id")
+    list_display = ("name", "uscc", "region", "legal_representative_name", "legal_representative_id_masked")
     list_filter = ("region",)
     search_fields = ("name", "=uscc")
     list_select_related = ("region",)
     fields = (
         "name", "uscc", "region", "legal_representative_name", "legal_representative_id_number", "created_at",
     )
-
-    @admin.display(description=_("legal representative's ID number"))
-    def representative_id(self, obj):
-        return obj.legal_representative_id_masked
 
 
 class CardInline(ReadOnlyInline):
@@ -42,7 +41,7 @@ class ContributionInline(ReadOnlyInline):
 
 @admin.register(Person)
 class PersonAdmin(ReadOnlyAdmin):
-    list_display = ("name", "masked_id_number", "region", "category", "unit", "retired")
+    list_display = ("name", "id_number_masked", "region", "category", "unit", "retired")
     list_filter = ("region", "category", "retired")
     search_fields = ("name", "=card__number")
     change_list_template = "web/officer/admin/person_change_list.html"
@@ -50,21 +49,26 @@ class PersonAdmin(ReadOnlyAdmin):
     fields = ("name", "id_number", "region", "category", "unit", "contribution_base", "retired", "created_at")
     inlines = [CardInline, ContributionInline]
 
-    @admin.display(description=_("ID number"), ordering="id_number")
-    def masked_id_number(self, obj):
-        return obj.id_number_masked
-
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and "find_id_number" in request.POST:
             if not self.has_view_permission(request):
                 raise PermissionDenied
             number = request.POST["find_id_number"].strip().upper()
-            person = Person.objects.filter(id_number=number).only("pk").first() if number else None
+            person = Person.objects.by_id_number(number).only("pk").first() if number else None
+            if number:
+                audit_read(request.user, "person.lookup", person or ("registry.person", ""), id_number=number,
+                           found=person is not None, channel="admin")
             if person is not None:
                 return HttpResponseRedirect(reverse("admin:registry_person_change", args=[person.pk]))
             self.message_user(request, _("No insured person has this ID number."), messages.WARNING)
             return HttpResponseRedirect(reverse("admin:registry_person_changelist"))
         return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:  # the page shows the whole number
+            audit_read(request.user, "person.view", ("registry.person", object_id), channel="admin")
+        return response
 
 
 @admin.register(Card)

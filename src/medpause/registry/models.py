@@ -1,7 +1,9 @@
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medpause.common.masking import mask_id_number
+from medpause.common.encryption import EncryptedCharField, KeyedHashField, MaskedIdField, id_number_hash
 
 
 class Unit(models.Model):
@@ -11,7 +13,11 @@ class Unit(models.Model):
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     region = models.ForeignKey("policy.Region", verbose_name=_("region"), on_delete=models.PROTECT)
     legal_representative_name = models.CharField(_("legal representative"), max_length=100)
-    legal_representative_id_number = models.CharField(_("legal representative's ID number"), max_length=18)
+    # encrypted at rest (ADR 0011); the masked form is stored for lists
+    legal_representative_id_number = EncryptedCharField(_("legal representative's ID number"))
+    legal_representative_id_masked = MaskedIdField(
+        _("legal representative's ID number (masked)"), source="legal_representative_id_number"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -22,21 +28,31 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def legal_representative_id_masked(self) -> str:
-        return mask_id_number(self.legal_representative_id_number)
-
 
 class Category(models.TextChoices):
     EMPLOYEE = "employee", _("Employee (unit and employee share the premium)")
     FLEXIBLE = "flexible", _("Flexible worker (pays alone)")
 
 
+class PersonQuerySet(models.QuerySet):
+    def by_id_number(self, number: str | None) -> PersonQuerySet:
+        """The person with this resident ID number (any case, blanks around it ignored),
+        found through the keyed hash column: the number itself is stored encrypted."""
+        return self.filter(id_number_hash=id_number_hash(number))
+
+    def by_id_numbers(self, numbers) -> PersonQuerySet:
+        return self.filter(id_number_hash__in=[id_number_hash(n) for n in numbers])
+
+
 class Person(models.Model):
-    """An insured person. The social security number is the resident ID number (SIL Art. 58)."""
+    """An insured person. The social security number is the resident ID number (SIL Art. 58),
+    sensitive personal information (PIPL Art. 28): stored encrypted, found and kept unique by
+    its keyed hash, listed by its stored masked form (ADR 0011)."""
 
     name = models.CharField(_("name"), max_length=100)
-    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    id_number = EncryptedCharField(_("ID number"))
+    id_number_hash = KeyedHashField(_("ID number look-up hash"), source="id_number", unique=True)
+    id_number_masked = MaskedIdField(_("ID number (masked)"), source="id_number")
     region = models.ForeignKey("policy.Region", verbose_name=_("region"), on_delete=models.PROTECT)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     unit = models.ForeignKey(
@@ -46,6 +62,8 @@ class Person(models.Model):
     retired = models.BooleanField(_("retired"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("insured person")
@@ -53,10 +71,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id_number_masked})"
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
 
 
 class Card(models.Model):

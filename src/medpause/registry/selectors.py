@@ -14,7 +14,9 @@ def person_get(*, user, person_id) -> Person:
 
 
 def person_by_id_number(*, user, id_number: str) -> Person | None:
-    return persons_visible_to(user).filter(id_number=(id_number or "").strip().upper()).first()
+    """Through the keyed hash column (the number is stored encrypted); a person the user may
+    not see is not found."""
+    return persons_visible_to(user).by_id_number(id_number).first()
 
 
 def unit_get(*, user, unit_id) -> Unit:

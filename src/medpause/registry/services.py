@@ -100,7 +100,7 @@ def person_register(
     if category == Category.FLEXIBLE:
         unit = None
     base = _money(contribution_base, "contribution_base")
-    if Person.objects.filter(id_number=number).exists():
+    if Person.objects.by_id_number(number).exists():
         raise Conflict("already_registered", _("This person is already registered."))
     try:
         with transaction.atomic():

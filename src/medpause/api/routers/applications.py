@@ -25,7 +25,7 @@ from medpause.accounts.permissions import (
 from medpause.api.errors import errors
 from medpause.api.pdf import PDF_OPENAPI, pdf_response
 from medpause.api.schemas import Day, Id, Input, Kind, ObjectId, StatusOut, Timestamp, links
-from medpause.audit.services import audit_record
+from medpause.audit.services import audit_read
 from medpause.cases import services
 from medpause.cases.selectors import application_get, missing_documents
 from medpause.cases.selectors.queue import queue_after, review_queue
@@ -317,7 +317,7 @@ def document_download(request, application_id: Path[ObjectId], document_id: Path
     ID: only the unit and the bureau). Each download is written to the audit trail."""
     user, app = _get(request, application_id, *CASEWORK)
     document = get_visible(documents_visible_to(user, app), document_id, _("No such document."))
-    audit_record(actor=user, action="document.read", target=app, data={"document_id": document.pk})
+    audit_read(user, "document.view", document, application_id=app.pk, kind=document.kind, channel="api")
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[document.content_type]
     response = FileResponse(
         document.file.open("rb"), content_type=document.content_type, as_attachment=True,

@@ -30,6 +30,7 @@ from medpause.api.schemas import (
     Timestamp,
     links,
 )
+from medpause.audit.services import audit_read
 from medpause.cases.selectors import suspensions_of
 from medpause.common.errors import Forbidden, NotFound
 from medpause.common.masking import mask_id_number
@@ -200,6 +201,8 @@ def person_lookup(request, payload: LookupIn):
     region) and unit agents (their employees); anyone else not visible: 404."""
     user = require_role(request.auth, *BUREAU, Role.UNIT_AGENT)
     person = person_by_id_number(user=user, id_number=payload.id_number)
+    audit_read(user, "person.lookup", person or ("registry.person", ""), id_number=payload.id_number,
+               found=person is not None, channel="api")
     if person is None:
         raise NotFound("not_found", _("No such insured person."))
     return Status(200, _person_out(user, person))
@@ -208,7 +211,10 @@ def person_lookup(request, payload: LookupIn):
 @persons.get("/{person_id}", response={200: PersonOut, **errors(400, 401, 403, 404)}, summary="A person")
 def person_detail(request, person_id: Path[ObjectId]):
     user = require_role(request.auth, *CASEWORK)
-    return Status(200, _person_out(user, person_get(user=user, person_id=person_id)))
+    person = person_get(user=user, person_id=person_id)
+    if sees_full_id_numbers(user):  # the answer carries the whole ID number
+        audit_read(user, "person.view", person, channel="api")
+    return Status(200, _person_out(user, person))
 
 
 @persons.get(
@@ -258,4 +264,5 @@ def person_certificate(
     from medpause.printing import certificate_pdf
 
     data = certificate_pdf(person=person, kind=kind, viewer=user, base_url=request.build_absolute_uri("/"))
+    audit_read(user, "certificate.download", person, kind=kind, channel="api")
     return pdf_response(data, f"certificate-{kind}-{person.pk}.pdf")

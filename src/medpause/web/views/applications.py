@@ -20,6 +20,7 @@ from medpause.accounts.permissions import (
     is_applicant,
     role_required,
 )
+from medpause.audit.services import audit_read
 from medpause.cases.models import Application
 from medpause.cases.selectors import application_get, application_policy, missing_documents
 from medpause.cases.services import application_submit, application_withdraw
@@ -121,6 +122,8 @@ def application_document(request, app_id, doc_id):
     app = get_application(scope, app_id)
     documents = documents_visible_to(scope.user, app)
     document = or_404(get_visible, scope=documents, object_id=doc_id, message=_("No such document."))
+    audit_read(scope.user, "document.view", document, application_id=app.pk, kind=document.kind,
+               channel=scope.audience)
     return document_response(document)
 
 

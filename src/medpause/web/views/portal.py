@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from medpause.accounts.models import Role
 from medpause.accounts.permissions import applications_visible_to, role_required
+from medpause.audit.services import audit_read
 from medpause.cases.selectors import current_suspension, suspensions_of
 from medpause.common.dates import today
 from medpause.coverage.selectors import card_status_on
@@ -97,4 +98,5 @@ def certificate(request, kind: str):
         return HttpResponse(gettext("The certificate cannot be printed at the moment. Please try again later."),
                             status=503, content_type="text/plain; charset=utf-8")
     data = certificate_pdf(person=person, kind=kind, viewer=request.user, base_url=request.build_absolute_uri("/"))
+    audit_read(request.user, "certificate.download", person, kind=kind, channel="me")
     return pdf_response(data, f"certificate-{kind}.pdf")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from medpause.accounts.models import Role
 from medpause.accounts.permissions import documents_visible_to, get_visible
+from medpause.audit.services import audit_read
 from medpause.cases.models import Application, Kind
 from medpause.cases.selectors import application_policy, missing_documents, required_groups_of
 from medpause.cases.selectors.queue import bureau_applications_of
@@ -205,6 +206,7 @@ def document(request, pk: int, document_pk: int):
         handle = doc.file.open("rb")
     except (NotFound, FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
+    audit_read(request.user, "document.view", doc, application_id=app.pk, kind=doc.kind, channel="officer")
     ext = VIEWABLE_TYPES.get(doc.content_type)
     if ext is None:  # never served as something a browser might run
         response = FileResponse(handle, content_type="application/octet-stream", as_attachment=True,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from medpause.accounts.models import Role
 from medpause.accounts.permissions import has_role
+from medpause.audit.services import audit_read
 from medpause.cases.selectors.queue import bureau_applications_of
 from medpause.common.dates import today
 from medpause.common.errors import NotFound
@@ -30,6 +31,8 @@ def person_lookup(request):
     if request.method == "POST":
         if form.is_valid():
             person = person_by_id_number(user=request.user, id_number=form.cleaned_data["id_number"])
+            audit_read(request.user, "person.lookup", person or ("registry.person", ""),
+                       id_number=form.cleaned_data["id_number"], found=person is not None, channel="officer")
             if person is not None:
                 return HttpResponseRedirect(reverse("officer:person", args=[person.pk]))
             form.add_error(
@@ -52,6 +55,7 @@ def person(request, pk: int):
         someone = person_get(user=request.user, person_id=pk)
     except NotFound as exc:
         raise Http404 from exc
+    audit_read(request.user, "person.view", someone, channel="officer")
     on = today()
     contributions = list(reversed(contributions_of(person=someone)))
     return page(request, "person.html", {
