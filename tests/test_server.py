@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from medpause.config import server
+from medpause.ops import server
 
 
 def _flag(argv, name):

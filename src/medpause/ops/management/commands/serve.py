@@ -1,10 +1,10 @@
 from django.core.management import BaseCommand
 
-from medpause.config.server import serve, threads_per_worker, workers_from_machine
+from medpause.ops.server import serve, threads_per_worker, workers_from_machine
 
 
 class Command(BaseCommand):
-    help = "Serve the product (granian; static files through WhiteNoise). See medpause.config.server."
+    help = "Serve the product (granian; static files through WhiteNoise). See medpause.ops.server."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
