@@ -6,6 +6,11 @@ MEDPAUSE_DEBUG     "1" to turn on debug pages (off by default)
 MEDPAUSE_ALLOWED_HOSTS  comma separated (default: localhost names)
 MEDPAUSE_PUBLIC_URL  the address the public reaches the service at, for the QR codes printed on
                    certificates and receipts (default: the address of the request)
+MEDPAUSE_S3_BUCKET, MEDPAUSE_S3_ENDPOINT_URL, MEDPAUSE_S3_ACCESS_KEY_ID, MEDPAUSE_S3_SECRET_ACCESS_KEY,
+MEDPAUSE_S3_REGION, MEDPAUSE_S3_PREFIX  stored files in an S3-compatible bucket (config/storage.py)
+MEDPAUSE_REPLICA_URL  a read replica of the database: eligibility reads go there (config/routers.py)
+MEDPAUSE_METRICS_ALLOW  addresses or CIDRs that may read /metrics (default: loopback)
+MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
 """
 
 import os
@@ -15,9 +20,11 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from medpause.config.storage import s3_storage
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("MEDPAUSE_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # the service's alone (medpause setup enforces it)
 
 
 def _secret_key() -> str:
@@ -62,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "medpause.ops.middleware.RequestContextMiddleware",  # route and user for the request's log line
     "django.middleware.security.SecurityMiddleware",
     "medpause.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -105,6 +113,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# A read replica (streaming replication) takes the hospitals' eligibility reads; writes and
+# every other read stay on the primary (config/routers.py).
+if os.environ.get("MEDPAUSE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["MEDPAUSE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+MEDPAUSE_REPLICA_ALIAS = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["medpause.config.routers.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
@@ -132,7 +148,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
+    "default": s3_storage(os.environ)
+    or {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -149,7 +166,9 @@ POLICY_DIR = Path(os.environ.get("MEDPAUSE_POLICY_DIR", PACKAGE_DIR / "policies"
 MEDPAUSE_MAX_UPLOAD_BYTES = int(os.environ.get("MEDPAUSE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MEDPAUSE_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_PERMISSIONS = 0o640
+# Stored files are the service's alone (the processes also run with umask 077: config.restrict_files)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -160,11 +179,27 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_SECURE = _env_bool("MEDPAUSE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# The task queue's probe for /readyz, /metrics and the admin index (medpause.ops.queue)
+MEDPAUSE_QUEUE_PROBE = "medpause.ops.queue.database_queue"
+# Who may read /metrics: the direct peer's address in one of these networks (never through a proxy)
+MEDPAUSE_METRICS_ALLOW = os.environ.get("MEDPAUSE_METRICS_ALLOW", "127.0.0.0/8,::1")
+
+# One JSON object per line (medpause.ops.logging), each with the request id behind it; one line
+# per request from the WSGI wrapper (medpause.ops.wsgi). ID and card numbers are masked.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_ids": {"()": "medpause.common.masking.MaskIdNumbersFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_ids"]}},
+    "filters": {
+        "mask_ids": {"()": "medpause.common.masking.MaskIdNumbersFilter"},
+        "mask_cards": {"()": "medpause.ops.logging.MaskCardNumbersFilter"},
+        "request_id": {"()": "medpause.ops.logging.RequestIdFilter"},
+    },
+    "formatters": {"json": {"()": "medpause.ops.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler", "formatter": "json", "filters": ["mask_ids", "mask_cards", "request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("MEDPAUSE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

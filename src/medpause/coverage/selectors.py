@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from medpause.cases.models import Suspension
+from medpause.common.replica import replica_reads
 from medpause.registry.models import Card
 
 ACTIVE, SUSPENDED, TERMINATED, WAITING, UNKNOWN = "active", "suspended", "terminated", "waiting", "unknown"
@@ -46,6 +47,7 @@ def card_status_on(*, person, day: dt.date) -> CoverageStatus:
     return status_from_periods(_periods(person.pk), day)
 
 
+@replica_reads  # the hospitals' hot path: a read replica may answer it (config/routers.py)
 def eligibility(*, card_number: str, day: dt.date) -> tuple[Card | None, CoverageStatus]:
     card = Card.objects.filter(number=(card_number or "").strip()).only("id", "number", "person_id").first()
     if card is None:

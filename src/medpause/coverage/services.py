@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from medpause.audit.services import audit_record
 from medpause.common.dates import month_start
 from medpause.common.errors import Conflict, Forbidden, Refused
+from medpause.common.replica import primary_reads
 from medpause.coverage.models import Settlement
 from medpause.coverage.selectors import SUSPENDED, TERMINATED, UNKNOWN, WAITING, card_status_on, eligibility
 from medpause.registry.models import Contribution, Person
@@ -57,7 +58,8 @@ def settlement_create(
     if existing is not None:
         return existing, False
     value = _amount(amount)
-    card, status = eligibility(card_number=card_number, day=date)
+    with primary_reads():  # deciding on the card's status: never a replica's slightly older view
+        card, status = eligibility(card_number=card_number, day=date)
     refused = status.status in REFUSAL_CODES
     try:
         with transaction.atomic():
