@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import pytest
 from django.test import RequestFactory
 
+from tests.api.conftest import world  # noqa: F401 - the API tests' small world, for the storage tests
+
 
 @dataclass
 class Answer:
