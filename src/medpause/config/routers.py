@@ -28,4 +28,4 @@ class ReplicaRouter:
         return True
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
-        return False if db == settings.MEDPAUSE_REPLICA_ALIAS else None
+        return db == PRIMARY
