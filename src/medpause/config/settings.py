@@ -10,6 +10,8 @@ MEDPAUSE_S3_BUCKET, MEDPAUSE_S3_ENDPOINT_URL, MEDPAUSE_S3_ACCESS_KEY_ID, MEDPAUS
 MEDPAUSE_S3_REGION, MEDPAUSE_S3_PREFIX  stored files in an S3-compatible bucket (config/storage.py)
 MEDPAUSE_REPLICA_URL  a read replica of the database: eligibility reads go there (config/routers.py)
 MEDPAUSE_METRICS_ALLOW  addresses or CIDRs that may read /metrics (default: loopback)
+MEDPAUSE_METRICS_DIR  the worker processes' metrics files (default: metrics/ in the data folder)
+MEDPAUSE_REDIS_URL  the cache every process shares (rate limits) in Redis instead of the database
 MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
 """
 
@@ -160,6 +162,11 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "medpause_cache"},
 }
+# Past one machine the shared cache moves to Redis (MEDPAUSE_REDIS_URL): rate-limit counts are
+# written on every public look-up, and the primary database has better things to do.
+if os.environ.get("MEDPAUSE_REDIS_URL"):
+    CACHES["shared"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                        "LOCATION": os.environ["MEDPAUSE_REDIS_URL"], "KEY_PREFIX": "medpause"}
 MEDPAUSE_PUBLIC_URL = os.environ.get("MEDPAUSE_PUBLIC_URL", "").rstrip("/")
 
 POLICY_DIR = Path(os.environ.get("MEDPAUSE_POLICY_DIR", PACKAGE_DIR / "policies"))
@@ -183,6 +190,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 MEDPAUSE_QUEUE_PROBE = "medpause.ops.queue.database_queue"
 # Who may read /metrics: the direct peer's address in one of these networks (never through a proxy)
 MEDPAUSE_METRICS_ALLOW = os.environ.get("MEDPAUSE_METRICS_ALLOW", "127.0.0.0/8,::1")
+# Where `medpause serve` has its worker processes count (PROMETHEUS_MULTIPROC_DIR), emptied at start:
+# one folder per machine or container, never on a volume several of them share
+MEDPAUSE_METRICS_DIR = Path(os.environ.get("MEDPAUSE_METRICS_DIR", DATA_DIR / "metrics"))
 
 # One JSON object per line (medpause.ops.logging), each with the request id behind it; one line
 # per request from the WSGI wrapper (medpause.ops.wsgi). ID and card numbers are masked.

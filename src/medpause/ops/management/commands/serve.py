@@ -9,7 +9,7 @@ from django.core.management import BaseCommand
 def metrics_dir() -> str:
     """PROMETHEUS_MULTIPROC_DIR for the worker processes, emptied: counts start again with the
     server, and a dead worker's files from an earlier run are not added in (medpause.ops.metrics)."""
-    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(settings.DATA_DIR / "metrics")
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(settings.MEDPAUSE_METRICS_DIR)
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path, mode=0o700, exist_ok=True)
     return path
