@@ -1,7 +1,17 @@
 import pytest
+from django.conf import settings as django_settings
 
 from medpause.policy.models import PolicyVersion
 from medpause.policy.services import policies_load
+
+if "replica" not in django_settings.DATABASES:
+    # A second alias for the read replica, mirroring the test database (MEDPAUSE_REPLICA_URL gives
+    # one in production). Reads go to it only where settings.MEDPAUSE_REPLICA_ALIAS names it, as
+    # in tests/ops/test_replica.py; everywhere else everything stays on "default".
+    _default = django_settings.DATABASES["default"]
+    django_settings.DATABASES["replica"] = {
+        **_default, "TEST": {**_default.get("TEST", {}), "MIRROR": "default", "NAME": None},
+    }
 
 
 @pytest.fixture(scope="session")

@@ -168,7 +168,7 @@ def test_another_process_revoking_empties_this_processs_cache(cached_token):
     from medpause.accounts.services import _epoch_path
 
     if not isinstance(caches["tokens"], LocMemCache):
-        pytest.skip("a shared cache server (MEDPAUSE_CACHE_URL) sees deletions itself: no epoch file")
+        pytest.skip("a shared cache server (MEDPAUSE_REDIS_URL) sees deletions itself: no epoch file")
 
     user, raw = cached_token
     ApiToken.objects.filter(user=user).update(revoked_at=timezone.now())  # as seen from here: no signal

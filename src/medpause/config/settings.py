@@ -6,14 +6,20 @@ MEDPAUSE_DEBUG     "1" to turn on debug pages (off by default)
 MEDPAUSE_ALLOWED_HOSTS  comma separated (default: localhost names)
 MEDPAUSE_PUBLIC_URL  the address the public reaches the service at, for the QR codes printed on
                    certificates and receipts (default: the address of the request)
-MEDPAUSE_CACHE_URL redis://host:6379/0 to share the cache (token cache, throttles) between servers;
-                   default: a cache in each process
 MEDPAUSE_CONN_MAX_AGE  seconds a database connection is kept for the next request (600)
 MEDPAUSE_AUDIT_ANCHOR  where `medpause audit anchor` writes the signed head of the audit chain:
                    a file (appended to) or an https:// address (POSTed to); default
                    audit-anchors.jsonl in the data folder
 MEDPAUSE_AUDIT_KEY, MEDPAUSE_DATA_KEY, MEDPAUSE_INDEX_KEY  keys kept outside the database
                    (default: files created in the data folder, see medpause.common.keys)
+MEDPAUSE_S3_BUCKET, MEDPAUSE_S3_ENDPOINT_URL, MEDPAUSE_S3_ACCESS_KEY_ID, MEDPAUSE_S3_SECRET_ACCESS_KEY,
+MEDPAUSE_S3_REGION, MEDPAUSE_S3_PREFIX  stored files in an S3-compatible bucket (config/storage.py)
+MEDPAUSE_REPLICA_URL  a read replica of the database: eligibility reads go there (config/routers.py)
+MEDPAUSE_METRICS_ALLOW  addresses or CIDRs that may read /metrics (default: loopback)
+MEDPAUSE_METRICS_DIR  the worker processes' metrics files (default: metrics/ in the data folder)
+MEDPAUSE_REDIS_URL  one cache for every process and server (tokens, rate limits) in Redis (default:
+                   per process, and the database for rate limits)
+MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
 """
 
 import os
@@ -23,9 +29,11 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from medpause.config.storage import s3_storage
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("MEDPAUSE_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # the service's alone (medpause setup enforces it)
 
 
 def _secret_key() -> str:
@@ -70,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "medpause.ops.middleware.RequestContextMiddleware",  # route and user for the request's log line
     "django.middleware.security.SecurityMiddleware",
     "medpause.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,6 +94,7 @@ MIDDLEWARE = [
 # The HTTP API (/api/v1/) is served by its own handler with only what it needs (config/wsgi.py):
 # no sessions, CSRF (bearer tokens), messages, authentication by cookie or static files.
 MEDPAUSE_API_MIDDLEWARE = [
+    "medpause.ops.middleware.RequestContextMiddleware",  # route and user for the request's log line
     "django.middleware.security.SecurityMiddleware",
     "medpause.common.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,24 +138,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# The default cache holds throttle counts; "tokens" the bearer-token cache of
-# accounts.services.token_authenticate (short-lived; revocation, password changes and
-# deactivation remove entries at once). Per process unless MEDPAUSE_CACHE_URL names a server.
-_CACHE_URL = os.environ.get("MEDPAUSE_CACHE_URL", "")
-if _CACHE_URL:
-    CACHES = {
-        alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
-                "KEY_PREFIX": f"medpause-{alias}"}
-        for alias in ("default", "tokens")
-    }
-else:
-    CACHES = {
-        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"medpause-{alias}",
-                "OPTIONS": {"MAX_ENTRIES": 10000}}
-        for alias in ("default", "tokens")
-    }
 MEDPAUSE_TOKEN_CACHE_SECONDS = int(os.environ.get("MEDPAUSE_TOKEN_CACHE_SECONDS", 30))
 MEDPAUSE_TOKEN_EPOCH_FILE = DATA_DIR / "token-epoch"  # touched to empty every process's token cache
+# A read replica (streaming replication) takes the hospitals' eligibility reads; writes and
+# every other read stay on the primary (config/routers.py).
+if os.environ.get("MEDPAUSE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["MEDPAUSE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+MEDPAUSE_REPLICA_ALIAS = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["medpause.config.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -174,17 +175,31 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
+    "default": s3_storage(os.environ)
+    or {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 
-# "default" lives in each process's memory; "shared" is seen by every process and machine (the
-# database cache; `medpause setup` creates its table): the public verification's rate limit.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "medpause_cache"},
-}
+# Caches. "default" and "tokens" (the bearer-token cache of accounts.services.token_authenticate:
+# short-lived; revocation, password changes and deactivation remove entries at once) live in
+# each process's memory; "shared" is seen by every process and machine (the database cache,
+# whose table `medpause setup` creates): rate limits. Past one machine all three move to Redis
+# (MEDPAUSE_REDIS_URL): rate-limit counts are written on every public look-up, and a revoked
+# token then leaves every server's cache at once.
+_REDIS_URL = os.environ.get("MEDPAUSE_REDIS_URL", "")
+if _REDIS_URL:
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL,
+                "KEY_PREFIX": f"medpause-{alias}"}
+        for alias in ("default", "tokens", "shared")
+    }
+else:
+    CACHES = {
+        **{alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"medpause-{alias}",
+                   "OPTIONS": {"MAX_ENTRIES": 10000}} for alias in ("default", "tokens")},
+        "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "medpause_cache"},
+    }
 MEDPAUSE_PUBLIC_URL = os.environ.get("MEDPAUSE_PUBLIC_URL", "").rstrip("/")
 # The audit chain's signed head, written outside the database (ADR 0010): better on another
 # host or on append-only storage than beside the database.
@@ -194,7 +209,9 @@ POLICY_DIR = Path(os.environ.get("MEDPAUSE_POLICY_DIR", PACKAGE_DIR / "policies"
 MEDPAUSE_MAX_UPLOAD_BYTES = int(os.environ.get("MEDPAUSE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MEDPAUSE_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_PERMISSIONS = 0o640
+# Stored files are the service's alone (the processes also run with umask 077: config.restrict_files)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -205,11 +222,30 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_SECURE = _env_bool("MEDPAUSE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# The task queue's probe for /readyz, /metrics and the admin index (medpause.ops.queue)
+MEDPAUSE_QUEUE_PROBE = "medpause.ops.queue.database_queue"
+# Who may read /metrics: the direct peer's address in one of these networks (never through a proxy)
+MEDPAUSE_METRICS_ALLOW = os.environ.get("MEDPAUSE_METRICS_ALLOW", "127.0.0.0/8,::1")
+# Where `medpause serve` has its worker processes count (PROMETHEUS_MULTIPROC_DIR), emptied at start:
+# one folder per machine or container, never on a volume several of them share
+MEDPAUSE_METRICS_DIR = Path(os.environ.get("MEDPAUSE_METRICS_DIR", DATA_DIR / "metrics"))
+
+# One JSON object per line (medpause.ops.logging), each with the request id behind it; one line
+# per request from the WSGI wrapper (medpause.ops.wsgi). ID and card numbers are masked.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_ids": {"()": "medpause.common.masking.MaskIdNumbersFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_ids"]}},
+    "filters": {
+        "mask_ids": {"()": "medpause.common.masking.MaskIdNumbersFilter"},
+        "mask_cards": {"()": "medpause.ops.logging.MaskCardNumbersFilter"},
+        "request_id": {"()": "medpause.ops.logging.RequestIdFilter"},
+    },
+    "formatters": {"json": {"()": "medpause.ops.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler", "formatter": "json", "filters": ["mask_ids", "mask_cards", "request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("MEDPAUSE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from medpause.cases.models import Suspension
 from medpause.common.errors import Refused
+from medpause.common.replica import replica_reads
 from medpause.registry.models import Card, Contribution
 
 ACTIVE, SUSPENDED, TERMINATED, WAITING, UNKNOWN = "active", "suspended", "terminated", "waiting", "unknown"
@@ -76,7 +77,8 @@ def _cards_with_periods(numbers: list[str]) -> dict[str, tuple[int, int, dt.date
         if len(numbers) == 1:
             _SQL[1] = sql
     found: dict[str, tuple[int, int, dt.date, list]] = {}
-    with connection.cursor() as cursor:
+    # Plain SQL, on the connection the router gives a read of cards: the replica when allowed.
+    with connections[router.db_for_read(Card)].cursor() as cursor:
         cursor.execute(sql, numbers)
         for number, card_id, person_id, issued_on, pk, start, end, terminating, benefits_from in cursor.fetchall():
             entry = found.get(number)
@@ -87,6 +89,7 @@ def _cards_with_periods(numbers: list[str]) -> dict[str, tuple[int, int, dt.date
     return found
 
 
+@replica_reads  # the hospitals' hot path: a read replica may answer it (config/routers.py)
 def eligibility(*, card_number: str, day: dt.date) -> tuple[Card | None, CoverageStatus]:
     """The card (id, number, person_id, issued_on only) and its status on `day`; (None, unknown)
     for an unknown number. One query."""
@@ -99,6 +102,7 @@ def eligibility(*, card_number: str, day: dt.date) -> tuple[Card | None, Coverag
     return card, status_from_periods(periods, day)
 
 
+@replica_reads
 def eligibility_many(*, card_numbers: list[str], day: dt.date) -> list[tuple[str, CoverageStatus]]:
     """The status of each card on `day`, in the order given (unknown numbers: `unknown`), in
     one query whatever the count; more than BULK_LIMIT numbers are refused (`too_many_cards`)."""

@@ -12,6 +12,7 @@ from medpause.audit.services import audit_record
 from medpause.common.dates import month_start, today
 from medpause.common.db import write_gate
 from medpause.common.errors import Conflict, Refused
+from medpause.common.replica import primary_reads
 from medpause.coverage.models import Settlement
 from medpause.coverage.selectors import (
     SUSPENDED,
@@ -107,7 +108,8 @@ def settlement_create(
     value = _amount(amount)
     if date > today():
         raise _care_date_refused(date, future=True)
-    card, status = eligibility(card_number=number, day=date)
+    with primary_reads():  # deciding on the card's status: never a replica's slightly older view
+        card, status = eligibility(card_number=number, day=date)
     if card is not None and not insured_on(card=card, day=date):
         raise _care_date_refused(date, first_insured_on(card=card), future=False)
     refused = status.status in REFUSAL_CODES

@@ -12,6 +12,9 @@ class Notice(models.Model):
     application = models.ForeignKey("cases.Application", null=True, blank=True, on_delete=models.CASCADE)
     code = models.CharField(max_length=48)
     params = models.JSONField(default=dict)
+    # A job that may run twice (a retried task, two schedulers) names what the notice is about
+    # here: the unique constraint keeps it to one notice, whatever the timing.
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -3,6 +3,7 @@ commit, the daily reminder job in cases), rendered in the reader's language when
 
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from medpause.notices.models import Notice
@@ -41,15 +42,27 @@ def notify_application(
     )
 
 
-def notice_send(*, person_id: int, code: str, params: dict) -> Notice:
-    """A notice to a person."""
-    return Notice.objects.create(person_id=person_id, code=code, params=params)
+def _create_once(**fields) -> Notice | None:
+    """The notice, or None when one with its dedupe_key exists (made now by a concurrent run too)."""
+    try:
+        with transaction.atomic():
+            return Notice.objects.create(**fields)
+    except IntegrityError:
+        if fields.get("dedupe_key") and Notice.objects.filter(dedupe_key=fields["dedupe_key"]).exists():
+            return None
+        raise
+
+
+def notice_send(*, person_id: int, code: str, params: dict, dedupe_key: str | None = None) -> Notice | None:
+    """A notice to a person. With `dedupe_key` (what a job's notice is about, e.g.
+    "suspension.planned_end:<id>"), at most one is ever made: None when it exists already."""
+    return _create_once(person_id=person_id, code=code, params=params, dedupe_key=dedupe_key)
 
 
 def notice_send_once(*, application_id: int, region_id: int, code: str, params: dict) -> bool:
     """A notice about an application to its region's officers, unless one with this code was
-    already sent; True when it is new."""
-    _notice, created = Notice.objects.get_or_create(
-        application_id=application_id, code=code, defaults={"region_id": region_id, "params": params},
-    )
-    return created
+    already sent (the unique dedupe key decides, also between two runs at once); True when new."""
+    return _create_once(
+        application_id=application_id, region_id=region_id, code=code, params=params,
+        dedupe_key=f"{code}:application:{application_id}",
+    ) is not None

@@ -13,6 +13,7 @@ from medpause.audit.services import audit_record
 from medpause.cases.models import Application, Kind, Suspension
 from medpause.cases.references import new_reference
 from medpause.cases.services.judging import check_resume, check_stop
+from medpause.cases.services.locking import person_lock
 from medpause.common.errors import NotFound, Refused
 from medpause.policy.selectors import policy_in_force, reason_get
 
@@ -26,6 +27,7 @@ def application_create(
     person's region; that version is recorded on the application."""
     if kind not in Kind.values:
         raise Refused("invalid_kind", _("The kind must be stop or resume."))
+    person_lock(person.pk)  # first: judged against the person's other stops, one writer at a time
     applicant_type = applicant_type_for(actor=actor, person=person)
     pv, policy = policy_in_force(region=person.region)
     suspension = None

@@ -15,6 +15,7 @@ from medpause.cases.models import Application, Kind, Suspension
 from medpause.cases.selectors import application_policy, missing_documents, stop_to_resume
 from medpause.cases.services.history import audit_entry, history_row, write_history
 from medpause.cases.services.judging import check_on_the_spot, check_resume, check_stop
+from medpause.cases.services.locking import person_lock
 from medpause.cases.states import APPLICANT, TRANSITIONS, Action, Status, move, target_of
 from medpause.common.dates import add_working_days, today
 from medpause.common.errors import Forbidden, Refused
@@ -56,6 +57,7 @@ def _move(application: Application, action: str, *, actor, role: str, note: str 
 def application_submit(*, actor, application: Application, consequences_acknowledged: bool = True) -> Application:
     """Submit a draft, or resubmit after a request for more documents. Checked for
     completeness first: documents missing -> `missing_documents` with the group codes."""
+    person_lock(application.person_id)  # first: the rules are judged again against the person's stops
     app = _lock(application)
     action = Action.RESUBMIT if app.status == Status.SUPPLEMENT_REQUESTED else Action.SUBMIT
     role = _check_actor(actor, app, action)
@@ -188,6 +190,7 @@ def _apply_approval(app: Application) -> dict:
 
 @transaction.atomic
 def application_approve(*, actor, application: Application, note: str = "") -> Application:
+    person_lock(application.person_id)  # first: the approval writes the person's coverage
     app = _lock(application)
     role = _check_actor(actor, app, Action.APPROVE)  # rights first: a caller who may never do this hears so
     target_of(app.status, Action.APPROVE)
@@ -201,6 +204,7 @@ def application_decide_by_rule(*, application: Application, rule: str | None = N
     """Approve at once, by rule, where the policy says the bureau handles it on the spot
     (e.g. a unit's resignation stop in Chengdu). Recorded as such, with the clause.
     application_submit does this itself for such applications."""
+    person_lock(application.person_id)
     return _decide_by_rule(_lock(application), rule=rule)
 
 

@@ -13,6 +13,7 @@ from medpause.audit.services import audit_record
 from medpause.cases.models import Application, Kind
 from medpause.cases.selectors import application_policy
 from medpause.cases.services.judging import check_resume, check_stop
+from medpause.cases.services.locking import person_lock
 from medpause.cases.states import Status
 from medpause.common.errors import Conflict, Forbidden
 from medpause.policy.selectors import reason_get
@@ -24,6 +25,7 @@ def application_update(
     reason: str | None = None, note: str | None = None, dates: bool = False,
 ) -> Application:
     """Change a draft. `dates=True` means start_date/end_date (and reason) are given and checked."""
+    person_lock(application.person_id)  # first, as every writer judging this person's stops (ADR 0014)
     app = Application.objects.select_for_update(of=("self",)).select_related("person", "suspension").get(pk=application.pk)
     if not is_applicant(actor=actor, application=app):
         raise Forbidden("forbidden", _("Only the applicant can do this."))

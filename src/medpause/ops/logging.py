@@ -1,0 +1,71 @@
+"""Log lines as JSON, one object a line, each naming the request behind it.
+
+`JsonFormatter` writes every record as {"time", "level", "logger", "message", "request_id", ...};
+a record may bring more fields in `extra={"fields": {...}}` (the request line does).
+`RequestIdFilter` stamps each record with the current request id (common.requestctx), so the
+lines a task writes name the request that enqueued it. `MaskCardNumbersFilter` masks card
+numbers as common.masking masks ID numbers: neither ever reaches a log line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+
+from medpause.common.masking import mask_text
+from medpause.common.requestctx import current_request_id
+
+# A medical insurance card number: the region's 6-digit code and 10 digits (registry.services).
+_CARD_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{6})(\d{4})(?![0-9A-Za-z])")
+
+request_logger = logging.getLogger("medpause.request")
+
+
+def mask_personal(text: str) -> str:
+    """ID numbers and card numbers inside free text, masked (110105********002X, 110105******1234)."""
+    return _CARD_RE.sub(lambda m: m.group(1) + "******" + m.group(3), mask_text(text))
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "request_id", None):
+            record.request_id = current_request_id()
+        return True
+
+
+class MaskCardNumbersFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must not lose the line
+            return True
+        masked = mask_personal(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": mask_personal(record.getMessage()),
+            "request_id": getattr(record, "request_id", None) or current_request_id(),
+        }
+        line.update(getattr(record, "fields", None) or {})
+        if record.exc_info:
+            line["exception"] = mask_personal(self.formatException(record.exc_info))
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def log_request(*, method: str, route: str, status: int, duration_ms: float, request_id: str,
+                user_id: int | None, role: str | None, query_keys: list[str]) -> None:
+    """The one line of a request: never its path or query values (card numbers travel in the
+    eligibility check's query string), only the route's name and the names of the parameters."""
+    request_logger.info("request", extra={"fields": {
+        "method": method, "route": route, "status": status, "duration_ms": round(duration_ms, 2),
+        "request_id": request_id, "user_id": user_id, "role": role, "query": query_keys,
+    }})
