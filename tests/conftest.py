@@ -57,6 +57,9 @@ def _own_token_epoch(settings, tmp_path):
     """Test processes running side by side revoke tokens too: each test watches its own token
     cache epoch file, so another process's revocation does not empty this one's cache mid-test."""
     settings.MEDPAUSE_TOKEN_EPOCH_FILE = tmp_path / "token-epoch"
+
+
+@pytest.fixture(autouse=True)
 def _audit_anchors(settings, tmp_path):
     """Each test's audit chain is anchored (if at all) in its own file, never in the data
     folder's, which belongs to the database of `./dev serve`."""

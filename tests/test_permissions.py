@@ -35,7 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from medpause.accounts.services import token_issue
 from medpause.api.api import api
 from medpause.batches.services import batch_create
-from medpause.cases.services import application_approve, application_create, application_submit
+from medpause.cases.services import application_approve, application_create, application_submit, document_add
 from medpause.common.dates import add_months, month_start, today
 from medpause.coverage.services import contribution_record, settlement_create
 from medpause.notices.services import notify_application
@@ -113,8 +113,11 @@ def _build() -> SimpleNamespace:
     app = application_create(actor=agent, kind="stop", person=owner_person, reason="enlistment", start_date=today(),
                              end_date=today() + dt.timedelta(days=30))
     upload_required(agent, app)
+    # the bureau holds the legal representative's ID, but a unit may still attach a copy: the
+    # unit's private document, which the employee must never be shown
+    rep_document = document_add(actor=agent, application=app, kind="legal_rep_id_card", data=PNG_1PX,
+                                filename="rep.png")
     app = application_submit(actor=agent, application=app)
-    rep_document = app.documents.get(kind="legal_rep_id_card")
     # what the administration pages show: a stop, a settlement, a contribution, a notice, a group
     shanghai_me = make_user("individual", person=shanghai_person)
     pause = application_create(actor=shanghai_me, kind="stop", person=shanghai_person, reason="flexible_pause",
@@ -518,6 +521,8 @@ API: dict[tuple[str, str], Call] = {
     ("get", "/certificates/{code}"): Call(lambda w: f"/certificates/{w.issued.code}", PUBLIC),
     ("get", "/eligibility"): Call(lambda w: f"/eligibility?card_number={w.person.card.number}",
                                   api_answers(403, admin=200, institution=200)),
+    ("post", "/eligibility/bulk"): Call("/eligibility/bulk", api_answers(403, admin=200, institution=200),
+                                        body=lambda w: {"card_numbers": [w.person.card.number]}),
     ("post", "/settlements"): Call("/settlements", api_answers(403, institution=201), body=lambda w: {
         "card_number": w.person.card.number, "date": today().isoformat(), "amount": "10.00",
         "institution_reference": "walk-2"}),

@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from medpause.audit.models import AuditEvent
 from medpause.cases.models import Suspension
 from medpause.common.dates import today
+from medpause.common.requestctx import well_formed
 from medpause.config import wsgi
 from medpause.registry.models import Card
 
@@ -113,6 +114,8 @@ def _normalised(answer: Answer) -> tuple:
             holder[key] = "<id>"
     headers = dict(answer.headers)
     assert int(headers.pop("Content-Length")) == len(answer.body)
+    if "X-Request-ID" in headers:  # the WSGI wrapper's, around either path: a new id each time
+        assert well_formed(headers.pop("X-Request-ID"))
     return answer.status, headers, body
 
 

@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 
 from medpause.accounts.permissions import applications_visible_to, documents_visible_to
-from medpause.cases.services import application_submit
+from medpause.cases.services import application_submit, document_add
 from medpause.common.dates import today
 from tests.api.conftest import draft_application, submitted_application
-from tests.factories import make_user
+from tests.factories import PNG_1PX, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +81,11 @@ def test_an_administrator_opens_a_draft_but_no_list_shows_it(world):
 
 
 def test_the_employee_never_gets_the_legal_representatives_id(world):
-    app = submitted_application(world.users["unit_agent"], world.bj_employee, "enlistment",
-                                end=today() + dt.timedelta(days=30))
-    rep = app.documents.get(kind="legal_rep_id_card")
+    agent = world.users["unit_agent"]
+    app = draft_application(agent, world.bj_employee, "enlistment", end=today() + dt.timedelta(days=30))
+    # the bureau holds the legal representative's ID; a unit that attaches a copy anyway keeps it private
+    rep = document_add(actor=agent, application=app, kind="legal_rep_id_card", data=PNG_1PX, filename="rep.png")
+    app = application_submit(actor=agent, application=app)
     employee = world.api["individual"]
     assert rep.pk not in [d["id"] for d in employee.get(f"/applications/{app.pk}").json()["documents"]]
     assert employee.get(f"/applications/{app.pk}/documents/{rep.pk}").status_code == 404

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 
-def test_serve_starts_gunicorn_without_an_access_log_and_with_the_metrics_folder(monkeypatch, settings, tmp_path):
+def test_serve_starts_the_server_without_an_access_log_and_with_the_metrics_folder(monkeypatch, settings, tmp_path):
     settings.MEDPAUSE_METRICS_DIR = tmp_path / "metrics"
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # recorded, so that undoing removes what serve sets
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
@@ -24,6 +24,6 @@ def test_serve_starts_gunicorn_without_an_access_log_and_with_the_metrics_folder
         call_command("serve", "--host", "127.0.0.1", "--port", "8123", "--workers", "2")
     argv = started["argv"]
     assert "medpause.config.wsgi:application" in argv
-    assert not [a for a in argv if "access" in a]
+    assert [a for a in argv if "access" in a] == ["--no-access-log"]  # the server prints no request lines
     assert started["env"]["PROMETHEUS_MULTIPROC_DIR"] == str(tmp_path / "metrics")
     assert (tmp_path / "metrics").is_dir() and oct((tmp_path / "metrics").stat().st_mode & 0o777) == "0o700"

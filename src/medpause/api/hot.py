@@ -41,6 +41,7 @@ from medpause.api.routers.coverage import eligibility_body, settlement_answer
 from medpause.common.dates import today
 from medpause.common.errors import DomainError
 from medpause.common.middleware import DEFAULT_CSP
+from medpause.common.requestctx import note_user
 from medpause.coverage.selectors import eligibility
 from medpause.coverage.services import settlement_create
 
@@ -153,6 +154,7 @@ class HotPath:
         user = token_authenticate(raw=match.group(1)) if match else None
         if not has_role(user, *roles):
             raise Fallback
+        note_user(request.META, user)  # for the request's log line (medpause.ops.wsgi)
         return user
 
     def _eligibility(self, request):

@@ -19,6 +19,19 @@ _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("medpau
 # else (too long, spaces, personal data in disguise) is replaced by an id of our own.
 _WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,63}")
 TASK_KWARG = "request_id"
+# Where a handler leaves the route name and the user of a request, in its WSGI environ, for the
+# request's log line (medpause.ops.wsgi reads them once the answer is sent).
+ROUTE_KEY, USER_KEY = "medpause.route", "medpause.user"
+
+
+def note_route(environ, route: str) -> None:
+    environ[ROUTE_KEY] = route
+
+
+def note_user(environ, user) -> None:
+    """The signed-in user of this request, for its log line (id and role only)."""
+    if user is not None and getattr(user, "pk", None) is not None:
+        environ[USER_KEY] = (user.pk, getattr(user, "role", None))
 
 
 def well_formed(value: str | None) -> bool:

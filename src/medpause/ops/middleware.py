@@ -3,7 +3,7 @@ and the metrics that the WSGI wrapper (medpause.ops.wsgi) writes once the respon
 
 from __future__ import annotations
 
-from medpause.ops.wsgi import ROUTE_KEY, note_user
+from medpause.common.requestctx import ROUTE_KEY, note_user
 
 
 class RequestContextMiddleware:

@@ -24,22 +24,11 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 
-from medpause.common.requestctx import bind, new_request_id, unbind, well_formed
+from medpause.common.requestctx import ROUTE_KEY, USER_KEY, bind, new_request_id, unbind, well_formed
 from medpause.ops import health, metrics
 from medpause.ops.logging import log_request
 
-ROUTE_KEY, USER_KEY = "medpause.route", "medpause.user"
 UNMATCHED = "unmatched"
-
-
-def note_route(environ, route: str) -> None:
-    environ[ROUTE_KEY] = route
-
-
-def note_user(environ, user) -> None:
-    """The signed-in user of this request, for its log line (id and role only)."""
-    if user is not None and getattr(user, "pk", None) is not None:
-        environ[USER_KEY] = (user.pk, getattr(user, "role", None))
 
 
 @functools.lru_cache(maxsize=2048)
