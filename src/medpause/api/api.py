@@ -11,9 +11,12 @@ from django.http import HttpResponseNotAllowed
 from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from medpause.api.auth import bearer
-from medpause.api.errors import ErrorOut, error_response, install_handlers
+from medpause.api.errors import MESSAGES, ErrorOut, error_response, install_handlers
+from medpause.common.errors import DomainError
+from medpause.common.text import first_unstorable, storable
 from medpause.api.routers import applications, auth, coverage, notices, registry, requirements, users
 from medpause.api.routers.certificates import receipts as certificate_receipts
 from medpause.api.routers.certificates import router as certificate_router
@@ -29,6 +32,29 @@ and their review, and eligibility and settlement for medical institutions.
 * Objects the caller may not see answer 404, as if absent; an endpoint the caller's role may
   never use answers 403 `forbidden`.
 """
+
+
+def _unstorable(where: str) -> DomainError:
+    return DomainError("invalid_text", MESSAGES["invalid_text"], status=400, details={"field": where})
+
+
+class TextParser(Parser):
+    """ninja's parser, refusing text the database cannot store (medpause.common.text) in JSON
+    bodies, query strings and form fields with a 400 `invalid_text` before any view runs."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        place = first_unstorable(data)
+        if place is not None:
+            raise _unstorable(place or "body")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        place = first_unstorable(result)
+        if place is not None:
+            raise _unstorable(place)
+        return result
 
 
 class MedpauseAPI(NinjaAPI):
@@ -84,6 +110,8 @@ class MedpauseAPI(NinjaAPI):
     def _shape_405(self, view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if not storable(request.path):  # e.g. /certificates/%00: a path parameter
+                return error_response(self, request, 400, "invalid_text", details={"field": "path"})
             response = view(request, *args, **kwargs)
             if isinstance(response, HttpResponseNotAllowed):
                 allowed = response["Allow"]
@@ -108,6 +136,7 @@ api = MedpauseAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=bearer,
+    parser=TextParser(),
 )
 install_handlers(api)
 

@@ -34,6 +34,8 @@ MESSAGES = {
     "request_too_large": _("The request is too large."),
     "too_many_requests": _("Too many requests: wait a moment and try again."),
     "server_error": _("Something went wrong on our side. Please try again later."),
+    "invalid_text": _("The request contains characters that cannot be stored (a NUL character or invalid "
+                      "Unicode): see details.field."),
 }
 
 # tags of the bodies that are unions (POST /applications: kind = stop | resume)
@@ -119,6 +121,8 @@ def install_handlers(api) -> None:
         return error_response(api, request, 403, "forbidden")
 
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, DomainError):  # refused by the API's own parser (e.g. invalid_text)
+            return domain_error(request, exc.__cause__)
         status = exc.status_code
         if status == 400 and str(exc).startswith("Cannot parse request body"):
             return error_response(api, request, 400, "invalid_input", MESSAGES["invalid_json"])

@@ -6,6 +6,17 @@ import calendar
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medpause.common.errors import Refused
+
+
+def out_of_range(day: dt.date | None = None) -> Refused:
+    """A date too far ahead (or back) to compute with: a 422, never a crash."""
+    return Refused(
+        "date_out_of_range", _("This date is too far in the future or the past."),
+        details={"date": day.isoformat()} if day else {},
+    )
 
 
 def today() -> dt.date:
@@ -17,6 +28,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise out_of_range(day)
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -43,10 +56,13 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
     """The date `count` working days after `day` (0: the same day)."""
     current = day
     remaining = count
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
+    try:
+        while remaining > 0:
+            current += dt.timedelta(days=1)
+            if is_working_day(current):
+                remaining -= 1
+    except OverflowError as exc:  # past 9999-12-31
+        raise out_of_range(day) from exc
     return current
 
 

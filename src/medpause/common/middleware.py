@@ -24,3 +24,23 @@ class ContentSecurityPolicyMiddleware:
         else:
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class RefuseUnstorableText:
+    """Pages: a path or query string with text the database cannot store (a NUL character,
+    medpause.common.text) is a bad request (400), before any view looks it up. Forms refuse it
+    themselves (Django's CharField does); the API has its own parser (medpause.api.api)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import BadRequest
+
+        from medpause.common.text import first_unstorable, storable
+
+        if request.path.startswith("/api/"):
+            return self.get_response(request)  # the API refuses it in its own error shape
+        if not storable(request.path) or first_unstorable({k: request.GET.getlist(k) for k in request.GET}):
+            raise BadRequest("unstorable text in the address")
+        return self.get_response(request)
