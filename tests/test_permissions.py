@@ -40,7 +40,7 @@ from medpause.common.dates import add_months, month_start, today
 from medpause.coverage.services import contribution_record, settlement_create
 from medpause.notices.services import notify_application
 from medpause.printing.services import document_issue
-from tests.factories import PNG_1PX, id_number, make_person, make_unit, make_user, uscc_code
+from tests.factories import PNG_1PX, id_number, make_person, make_unit, make_user, pdf_bytes, uscc_code
 from tests.web.conftest import upload_required
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,7 @@ def _build() -> SimpleNamespace:
     # unit's private document, which the employee must never be shown
     rep_document = document_add(actor=agent, application=app, kind="legal_rep_id_card", data=PNG_1PX,
                                 filename="rep.png")
+    scan = document_add(actor=agent, application=app, kind="id_card", data=pdf_bytes("身份证"), filename="id.pdf")
     app = application_submit(actor=agent, application=app)
     # what the administration pages show: a stop, a settlement, a contribution, a notice, a group
     shanghai_me = make_user("individual", person=shanghai_person)
@@ -136,7 +137,8 @@ def _build() -> SimpleNamespace:
     tokens = {role: token_issue(user=user) for role, user in users.items()}
     issued = document_issue(kind="receipt", person=owner_person, region=owner_person.region, application=app,
                             fields={"reference": app.reference})
-    return SimpleNamespace(unit=unit, person=owner_person, app=app, rep_document=rep_document, batch=batch, issued=issued,
+    return SimpleNamespace(unit=unit, person=owner_person, app=app, rep_document=rep_document, scan=scan, batch=batch,
+                           issued=issued,
                            users=users, tokens=tokens)
 
 
@@ -304,6 +306,11 @@ SITE: dict[str, Site] = {
         workbench(admin=405, officer=405, officer_elsewhere=405)),
     "officer/applications/<int:pk>/documents/<int:document_pk>/": Site(
         lambda w: f"/officer/applications/{w.app.pk}/documents/{w.rep_document.pk}/", workbench(officer_elsewhere=404)),
+    "officer/applications/<int:pk>/documents/<int:document_pk>/preview/": Site(
+        lambda w: f"/officer/applications/{w.app.pk}/documents/{w.scan.pk}/preview/", workbench(officer_elsewhere=404)),
+    "officer/applications/<int:pk>/documents/<int:document_pk>/pages/<int:number>.png": Site(
+        lambda w: f"/officer/applications/{w.app.pk}/documents/{w.scan.pk}/pages/1.png",
+        workbench(officer_elsewhere=404)),
     "officer/persons/": Site("/officer/persons/", workbench()),
     "officer/persons/<int:pk>/": Site(lambda w: f"/officer/persons/{w.person.pk}/", workbench(officer_elsewhere=404)),
     "officer/statistics/": Site("/officer/statistics/", workbench()),

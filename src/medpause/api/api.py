@@ -15,11 +15,11 @@ from ninja.parser import Parser
 
 from medpause.api.auth import bearer
 from medpause.api.errors import MESSAGES, ErrorOut, error_response, install_handlers
-from medpause.common.errors import DomainError
-from medpause.common.text import first_unstorable, storable
 from medpause.api.routers import applications, auth, coverage, notices, registry, requirements, users
 from medpause.api.routers.certificates import receipts as certificate_receipts
 from medpause.api.routers.certificates import router as certificate_router
+from medpause.common.errors import DomainError
+from medpause.common.text import first_unstorable, storable
 
 DESCRIPTION = """\
 Stopping and resuming basic medical insurance: the public guide, the registry, applications

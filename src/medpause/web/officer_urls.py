@@ -5,7 +5,7 @@ form)."""
 from django.urls import path
 
 from medpause.cases.states import Action
-from medpause.web.views.officer import application, person, queue, statistics
+from medpause.web.views.officer import application, person, preview, queue, statistics
 
 app_name = "officer"
 urlpatterns = [
@@ -19,6 +19,10 @@ urlpatterns = [
         {"action": Action.REQUEST_SUPPLEMENT}, name="request_supplement",
     ),
     path("applications/<int:pk>/documents/<int:document_pk>/", application.document, name="document"),
+    path("applications/<int:pk>/documents/<int:document_pk>/preview/", preview.document_preview,
+         name="document_preview"),
+    path("applications/<int:pk>/documents/<int:document_pk>/pages/<int:number>.png", preview.document_page,
+         name="document_page"),
     path("persons/", person.person_lookup, name="person_lookup"),
     path("persons/<int:pk>/", person.person, name="person"),
     path("statistics/", statistics.statistics, name="statistics"),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.permissions import is_applicant, is_reviewer
 from medpause.audit.services import audit_record
+from medpause.cases.content import validate_content
 from medpause.cases.models import Application, Document
 from medpause.cases.selectors import application_policy
 from medpause.cases.states import EDITABLE_STATUSES
@@ -19,39 +19,6 @@ from medpause.common.errors import Conflict, DomainError, Forbidden, Refused
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
-def sniff_content_type(head: bytes) -> str | None:
-    """The type of a file judged by its first bytes, never by its name."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    return None
-
-
-def _unsupported():
-    return DomainError(
-        "unsupported_file_type", _("Only PDF, JPEG and PNG files can be uploaded."), status=415
-    )
-
-
-def validate_content(data: bytes) -> str:
-    content_type = sniff_content_type(data[:16])
-    if content_type is None:
-        raise _unsupported()
-    if content_type == "application/pdf":
-        if b"%%EOF" not in data[-2048:]:
-            raise _unsupported()
-    else:
-        from PIL import Image
-
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-        except Exception as exc:  # noqa: BLE001 - any decoder failure means "not a usable image"
-            raise _unsupported() from exc
-    return content_type
 
 
 @transaction.atomic

@@ -66,6 +66,7 @@ class DocumentView:
     kind_name: str
     groups: list[str]
     url: str
+    preview_url: str
     is_pdf: bool
     is_image: bool
 
@@ -109,6 +110,7 @@ def _document_views(app: Application, policy, documents) -> list[DocumentView]:
             kind_name=policy.kinds[d.kind].name if d.kind in policy.kinds else d.kind,
             groups=group_names.get(d.kind, []),
             url=reverse("officer:document", args=[app.pk, d.pk]),
+            preview_url=reverse("officer:document_preview", args=[app.pk, d.pk]),
             is_pdf=d.content_type == "application/pdf",
             is_image=d.content_type.startswith("image/"),
         )
