@@ -88,10 +88,11 @@ def test_an_upload_through_the_api_lands_in_the_bucket_and_the_officer_reads_it_
     for personal in (person.id_number, person.name, person.card.number, app.reference):
         assert personal not in key
     assert client.get_object(Bucket=name, Key=key)["Body"].read() == data
-    # the officer's download reads it back through the storage
-    submitted = world.api["officer_sh"].get(f"/applications/{app.pk}/documents/{r.json()['id']}")
-    assert submitted.status_code == 200
-    assert b"".join(submitted.streaming_content) == data
+    # the applicant's download reads it back through the storage (officers see no drafts)
+    assert world.api["officer_sh"].get(f"/applications/{app.pk}/documents/{r.json()['id']}").status_code == 404
+    back = world.api["individual_sh"].get(f"/applications/{app.pk}/documents/{r.json()['id']}")
+    assert back.status_code == 200
+    assert b"".join(back.streaming_content) == data
 
 
 def test_replacing_and_deleting_a_stored_document(world, bucket):

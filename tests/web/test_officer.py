@@ -183,8 +183,9 @@ def test_application_page_shows_documents_checklist_coverage_and_policy(client, 
     html = response.content.decode()
     assert response.status_code == 200
     assert_no_inline_code(html)
-    document_url = url("document", app.pk, document.pk)
-    assert f'<iframe class="document-frame" src="{document_url}"' in html
+    document_url = url("document_preview", app.pk, document.pk)
+    assert (f'<iframe class="document-frame" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" '
+            f'src="{document_url}"') in html
     assert app.person.id_number in html  # officers need the whole number ...
     assert app.person.id_number not in document_url  # ... but never in a URL
     assert "Identity document" in html and "Provided" in html
