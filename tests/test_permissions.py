@@ -242,6 +242,8 @@ SITE: dict[str, Site] = {
     # the public check of a verification code: the form, and a code that was issued
     "verify/": Site("/verify/", answers(200)),
     "verify/<str:code>/": Site(lambda w: f"/verify/{w.issued.code}/", answers(200)),
+    # the public progress look-up: the form (the look-up itself is a POST)
+    "progress/": Site("/progress/", answers(200)),
     # the insured person's own pages: every insured person has them
     "me/": Site("/me/", page_of("owner", "other_person")),
     "me/coverage/": Site("/me/coverage/", page_of("owner", "other_person")),
@@ -526,6 +528,8 @@ API: dict[tuple[str, str], Call] = {
     ("get", "/applications/{application_id}/form.pdf"): Call(_app("/form.pdf"), THE_APPLICATION),
     ("get", "/applications/{application_id}/receipt.pdf"): Call(_app("/receipt.pdf"), THE_APPLICATION),
     ("get", "/certificates/{code}"): Call(lambda w: f"/certificates/{w.issued.code}", PUBLIC),
+    ("post", "/progress"): Call("/progress", PUBLIC, body=lambda w: {"reference": w.app.reference,
+                                                                    "id_number_last6": w.person.id_number[-6:]}),
     ("get", "/eligibility"): Call(lambda w: f"/eligibility?card_number={w.person.card.number}",
                                   api_answers(403, admin=200, institution=200)),
     ("post", "/eligibility/bulk"): Call("/eligibility/bulk", api_answers(403, admin=200, institution=200),

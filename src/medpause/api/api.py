@@ -15,7 +15,17 @@ from ninja.parser import Parser
 
 from medpause.api.auth import bearer
 from medpause.api.errors import MESSAGES, ErrorOut, error_response, install_handlers
-from medpause.api.routers import applications, auth, coverage, notices, registry, requirements, users
+from medpause.api.routers import (
+    applications,
+    auth,
+    batches,
+    coverage,
+    notices,
+    progress,
+    registry,
+    requirements,
+    users,
+)
 from medpause.api.routers.certificates import receipts as certificate_receipts
 from medpause.api.routers.certificates import router as certificate_router
 from medpause.common.errors import DomainError
@@ -151,10 +161,5 @@ api.add_router("/notices", notices.router)
 api.add_router("/certificates", certificate_router)
 api.add_router("/applications", certificate_receipts)
 
-try:  # written separately; the API works without it
-    from medpause.api.routers import batches
-except ModuleNotFoundError as exc:  # pragma: no cover - only before batches.py exists
-    if exc.name != "medpause.api.routers.batches":
-        raise
-else:
-    api.add_router("/batches", batches.router)
+api.add_router("/batches", batches.router)
+api.add_router("/progress", progress.router)

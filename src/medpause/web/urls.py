@@ -4,7 +4,7 @@ wizard and the application pages both audiences share are in applicant_urls."""
 
 from django.urls import path
 
-from medpause.web.views import auth, portal, public, unit
+from medpause.web.views import auth, portal, progress, public, unit
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("guide/reason/", public.guide_reason, name="guide_reason"),
     path("guide/answer/", public.guide_answer, name="guide_answer"),
     path("guide/form/<str:kind>.pdf", public.guide_form, name="guide_form"),
+    path("progress/", progress.progress, name="progress"),
     # the insured person
     path("me/", portal.home, name="portal_home"),
     path("me/coverage/", portal.coverage, name="portal_coverage"),
