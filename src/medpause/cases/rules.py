@@ -46,6 +46,10 @@ MESSAGES = {
     "start_date_too_early.resume": _(
         "The resume date may be at most %(days)d days in the past: the earliest is %(earliest)s."
     ),
+    "start_date_too_early.today": _("The start date may not be in the past: the earliest is today, %(earliest)s."),
+    "start_date_too_early.resume.today": _(
+        "The resume date may not be in the past: the earliest is today, %(earliest)s."
+    ),
     "already_retired": _("This person is already recorded as retired."),
     "overlapping_suspension": _(
         "This period overlaps a stop already recorded for this person (from %(start)s)."
@@ -263,6 +267,8 @@ def _too_early(reason: Reason, day: dt.date, today: dt.date, key: str) -> Refusa
     earliest = earliest_start(reason, today)
     if day >= earliest:
         return None
+    if not reason.backdate_days:  # never "at most 0 days in the past"
+        key += ".today"
     return Refusal(
         "start_date_too_early", key, params={"days": reason.backdate_days, "earliest": earliest.isoformat()},
         details={"earliest_start_date": earliest.isoformat()},

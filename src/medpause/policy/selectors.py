@@ -177,6 +177,27 @@ def consequences_for(*, policy: Policy, reason: Reason, category: str | None = N
     return items
 
 
+def resume_consequences_for(*, policy: Policy, reason: Reason) -> list[str]:
+    """What resuming means: the card after approval, who pays again (Social Insurance Law
+    Art. 23), and the data's back-payment and waiting-period sentences for each category the
+    reason applies to."""
+    items = [
+        gettext("The card works again only after the bureau approves the resumption, from the resume date on."),
+        gettext("Contributions start again from the resume date: an employee's are shared by the unit and the "
+                "employee; a flexible worker pays alone."),
+    ]
+    if reason.waiting_period:
+        items.append(back_payment_sentence(policy=policy))
+        categories = list(reason.categories)
+        for cat in categories:
+            sentence = waiting_sentence(policy=policy, category=cat)
+            if len(categories) > 1:
+                label = gettext("Employees") if cat == "employee" else gettext("Flexible workers")
+                sentence = gettext("%(label)s: %(sentence)s") % {"label": label, "sentence": sentence}
+            items.append(sentence)
+    return items
+
+
 def requirements_basis(*, policy: Policy, reason: Reason, kind: str) -> dict[str, str]:
     """Where each figure of a requirements answer comes from: `local` (a local setting of this
     bureau, no public source), else the best quality of its sources (`law`, `gov`, `weak`)."""
@@ -267,7 +288,8 @@ def requirements_for(
         "personal_account_usable_during_stop": policy.personal_account.usable_during_stop,
         "basis": basis,
         "local_settings": [key for key, quality in basis.items() if quality == LOCAL],
-        "consequences": consequences_for(policy=policy, reason=reason),
+        "consequences": (consequences_for(policy=policy, reason=reason) if kind == "stop"
+                         else resume_consequences_for(policy=policy, reason=reason)),
         "legal_basis": [
             {"title": policy.sources[s].title, "article": policy.sources[s].article, "text": policy.sources[s].text}
             for s in reason.legal_basis

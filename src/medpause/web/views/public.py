@@ -29,14 +29,19 @@ CATEGORY_NAMES = {
     "flexible": _("flexible workers who pay alone"),
 }
 
-# The five steps of the seed guide, in plain words.
+# The five steps of the seed guide, in plain words. The identity step reads differently for a
+# unit, whose legal representative's identification the bureau already holds.
+IDENTITY_STEP = (_("Show your identity"), _("Show your ID card or another valid identity document."))
+UNIT_IDENTITY_STEP = (
+    _("Show the employee's identity"),
+    _("Show the employee's ID card or another valid identity document. The unit's legal representative's "
+      "identification is already on file with the bureau."),
+)
 STOP_STEPS = [
     (_("Fill in the application form"),
-     _("Give the reason, the dates and any other information. Download the form below, get it at the bureau, "
-       "or apply online. Check every answer before you hand it in.")),
-    (_("Show your identity"),
-     _("An insured person shows an ID card or another valid identity document. A unit's legal "
-       "representative's identification is already on file with the bureau.")),
+     _("Give the reason, the dates and any other information. Download the blank form from this page, get it "
+       "at the bureau, or apply online. Check every answer before you hand it in.")),
+    IDENTITY_STEP,
     (_("Give proof of the reason"),
      _("For example, a certificate that the labour contract ended, an admission notice or a retirement "
        "certificate. The list above says what this reason needs.")),
@@ -50,11 +55,9 @@ STOP_STEPS = [
 ]
 RESUME_STEPS = [
     (_("Fill in the resumption form"),
-     _("Give the day the insurance should start again. Download the form below, get it at the bureau, or "
-       "apply online.")),
-    (_("Show your identity"),
-     _("An insured person shows an ID card or another valid identity document. A unit's legal "
-       "representative's identification is already on file with the bureau.")),
+     _("Give the day the insurance should start again. Download the blank form from this page, get it at the "
+       "bureau, or apply online.")),
+    IDENTITY_STEP,
     (_("Give proof if you resume early"),
      _("If you resume before the planned end of the stop, show that the reason has gone, for example a "
        "new labour contract or a discharge certificate.")),
@@ -65,6 +68,13 @@ RESUME_STEPS = [
      _("The bureau reviews the application within the time limit. The card works again only after "
        "approval. After a long break there may be a waiting period before benefits start.")),
 ]
+
+
+def guide_steps(kind: str, applicant_type: str) -> list[tuple]:
+    steps = STOP_STEPS if kind == "stop" else RESUME_STEPS
+    if applicant_type == ApplicantType.UNIT:
+        return [UNIT_IDENTITY_STEP if step is IDENTITY_STEP else step for step in steps]
+    return steps
 
 
 def home(request):
@@ -105,7 +115,10 @@ def _reason_hints(applicant_type: str, kind: str, reasons) -> dict:
         parts = []
         if not rule_may_file(reason, applicant_type, kind):
             who = listjoin(FILER_NAMES[f] for f in reason.filed_by)
-            parts.append(gettext("You cannot file this yourself. Who may file: %(who)s.") % {"who": who})
+            if applicant_type == ApplicantType.UNIT:
+                parts.append(gettext("A unit cannot file this. Who may file: %(who)s.") % {"who": who})
+            else:
+                parts.append(gettext("You cannot file this yourself. Who may file: %(who)s.") % {"who": who})
         if kind == "stop" and reason.effect == "terminate":
             parts.append(gettext("The insurance ends for good."))
         if kind == "stop" and reason.effect == "retire":
@@ -124,7 +137,8 @@ def guide_reason(request):
         return redirect(_guide_url("web:guide", request.GET.dict()))
     reasons = reasons_for(region_code=start["region"], kind=start["kind"])
     hints = _reason_hints(start["applicant_type"], start["kind"], reasons)
-    if "reason" in request.GET and not request.GET.get("change"):
+    # the form sends `asked` with it, so "Continue" with no reason chosen is answered with an error
+    if ("reason" in request.GET or "asked" in request.GET) and not request.GET.get("change"):
         form = GuideReasonForm(request.GET, reasons=reasons, hints=hints)
         if form.is_valid():
             return redirect(_guide_url("web:guide_answer", {**start, "reason": form.cleaned_data["reason"]}))
@@ -191,7 +205,7 @@ def guide_answer(request):
         "who_sentence": "" if may_file else who_may_file_sentence(req, req["region_name"]),
         "may_file": may_file,
         "filers": [FILER_NAMES[f] for f in req["filed_by"]],
-        "steps": STOP_STEPS if start["kind"] == "stop" else RESUME_STEPS,
+        "steps": guide_steps(start["kind"], start["applicant_type"]),
         "form_url": form_url,
         "change_start_url": _guide_url("web:guide", {**params, "change": "1"}),
         "change_reason_url": _guide_url("web:guide_reason", {**params, "change": "1"}),

@@ -110,6 +110,8 @@ def reason_refusal(reason, scope) -> str:
         return ""
     if refusal.code == "reason_not_allowed_for_applicant":
         others = [f for f in reason.filed_by if f != "officer"]
+        if others == ["unit"] and scope.person.category == "flexible":  # no employer to ask
+            return gettext("Only a unit (employer) can file this, for its employees.")
         return str(FILER_REASON_TEXT[others[0] if others else "officer"])
     if refusal.code == "reason_not_allowed_for_category":
         if scope.person.category == "flexible":
