@@ -56,6 +56,10 @@ def test_errors_in_chinese_and_nothing_applied(client, beijing, day, django_capt
     html = page.content.decode()
     assert "未执行任何操作" in html
     assert "invalid_date" in html and "不是日期" in html
+    # in the unit's list a file with errors is "not processed", never "未通过" as a rejected
+    # application is called
+    listed = client.get(reverse("batches:list"), **ZH).content.decode()
+    assert "未办理（文件有误）" in listed and "未通过" not in listed
     report = client.get(reverse("batches:report", args=[page.context["batch"].pk]), **ZH)
     assert "错误" in b"".join(report.streaming_content).decode("utf-8-sig")
 
