@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # its static files: Swagger UI for the API's docs, served from here (api/api.py)
     "medpause.accounts",
     "medpause.audit",
     "medpause.policy",
