@@ -96,10 +96,10 @@ def test_the_switch_sets_https_hsts_secure_cookies_no_framing_and_no_debug(tmp_p
 
 
 def _wsgi(path: str, *, secure: bool, **headers):
-    """A request through a freshly built WSGI stack (config/wsgi.py: the wrapper, the hot path,
+    """A request through a freshly built API stack (config/wsgi.py: the wrapper, the hot path,
     the API's handler), built under the settings in force."""
     from medpause.api.hot import HotPath
-    from medpause.config.wsgi import ApiHandler, dispatch  # noqa: F401 - Django set up as served
+    from medpause.config.wsgi import ApiHandler  # imported already by the wsgi_app fixture
     from medpause.ops.wsgi import instrument
 
     hot = HotPath(ApiHandler())
@@ -120,8 +120,10 @@ def _wsgi(path: str, *, secure: bool, **headers):
     return hot, seen["status"], seen["headers"], content
 
 
-@pytest.mark.django_db
-def test_eligibility_still_answers_in_production_through_the_api_handler():
+@pytest.mark.django_db(transaction=True)
+def test_eligibility_still_answers_in_production_through_the_api_handler(wsgi_app):
+    """wsgi_app: config/wsgi.py imported as served (its module-level stacks under the tests'
+    settings); the stack of this test is built anew under the production ones."""
     person = make_person("110000")
     hospital = make_user("institution", institution_name="Peking Union Hospital")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=hospital)}"}
