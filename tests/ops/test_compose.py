@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -63,7 +64,7 @@ def test_every_variable_given_to_the_product_is_read_by_the_settings(tmp_path):
     assert "DATABASE_URL" in given and "MEDPAUSE_S3_BUCKET" in given
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDPAUSE_") and k != "DATABASE_URL"}
     # the values as compose would give them, with the data folders somewhere harmless
-    env.update({k: v.replace("${POSTGRES_PASSWORD:?}", "pw").replace("${MEDPAUSE_SECRET_KEY:?}", "k" * 50)
+    env.update({k: v.replace("${POSTGRES_PASSWORD:?}", "pw").replace("${MEDPAUSE_SECRET_KEY:?}", secrets.token_urlsafe(50))
                 .replace("${S3_ACCESS_KEY:?}", "a").replace("${S3_SECRET_KEY:?}", "s") for k, v in given.items()})
     env.update(MEDPAUSE_DATA_DIR=str(tmp_path / "var"), MEDPAUSE_METRICS_DIR=str(tmp_path / "metrics"))
     done = subprocess.run([sys.executable, "-c", RECORD], env=env, capture_output=True, text=True, timeout=120)

@@ -20,6 +20,9 @@ MEDPAUSE_METRICS_DIR  the worker processes' metrics files (default: metrics/ in 
 MEDPAUSE_REDIS_URL  one cache for every process and server (tokens, rate limits) in Redis (default:
                    per process, and the database for rate limits)
 MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
+MEDPAUSE_PRODUCTION  "1" behind the TLS proxy: every production setting at once (HTTPS only, HSTS,
+                   secure cookies, no framing, no debug); then MEDPAUSE_SECRET_KEY and
+                   MEDPAUSE_ALLOWED_HOSTS must be set (config/production.py)
 """
 
 import os
@@ -29,6 +32,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from medpause.config.production import production
 from medpause.config.storage import s3_storage
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # its static files: Swagger UI for the API's docs, served from here (api/api.py)
     "medpause.accounts",
     "medpause.audit",
     "medpause.policy",
@@ -222,6 +227,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_SECURE = _env_bool("MEDPAUSE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+MEDPAUSE_PRODUCTION = _env_bool("MEDPAUSE_PRODUCTION")
+if MEDPAUSE_PRODUCTION:  # HTTPS only, HSTS, secure cookies, no framing, no debug (config/production.py)
+    globals().update(production(os.environ))
 
 # The task queue's probe for /readyz, /metrics and the admin index (medpause.ops.queue)
 MEDPAUSE_QUEUE_PROBE = "medpause.ops.queue.database_queue"

@@ -1,10 +1,11 @@
 """Log lines as JSON, one object a line, each naming the request behind it.
 
 `JsonFormatter` writes every record as {"time", "level", "logger", "message", "request_id", ...};
-a record may bring more fields in `extra={"fields": {...}}` (the request line does).
-`RequestIdFilter` stamps each record with the current request id (common.requestctx), so the
-lines a task writes name the request that enqueued it. `MaskCardNumbersFilter` masks card
-numbers as common.masking masks ID numbers: neither ever reaches a log line."""
+a record may bring more fields in `extra={"fields": {...}}` (the request line does), whose texts
+are masked as the message is. `RequestIdFilter` stamps each record with the current request id
+(common.requestctx), so the lines a task writes name the request that enqueued it.
+`MaskCardNumbersFilter` masks card numbers as common.masking masks ID numbers: neither ever
+reaches a log line."""
 
 from __future__ import annotations
 
@@ -25,6 +26,17 @@ request_logger = logging.getLogger("medpause.request")
 def mask_personal(text: str) -> str:
     """ID numbers and card numbers inside free text, masked (110105********002X, 110105******1234)."""
     return _CARD_RE.sub(lambda m: m.group(1) + "******" + m.group(3), mask_text(text))
+
+
+def mask_fields(value):
+    """A record's extra fields with every text inside masked as messages are."""
+    if isinstance(value, str):
+        return mask_personal(value)
+    if isinstance(value, dict):
+        return {mask_personal(str(k)): mask_fields(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_fields(v) for v in value]
+    return value
 
 
 class RequestIdFilter(logging.Filter):
@@ -55,7 +67,7 @@ class JsonFormatter(logging.Formatter):
             "message": mask_personal(record.getMessage()),
             "request_id": getattr(record, "request_id", None) or current_request_id(),
         }
-        line.update(getattr(record, "fields", None) or {})
+        line.update(mask_fields(getattr(record, "fields", None) or {}))
         if record.exc_info:
             line["exception"] = mask_personal(self.formatException(record.exc_info))
         return json.dumps(line, ensure_ascii=False, default=str)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import json
+import re
 import time
 from urllib.parse import parse_qsl
 
@@ -29,6 +30,9 @@ from medpause.ops import health, metrics
 from medpause.ops.logging import log_request
 
 UNMATCHED = "unmatched"
+# The query parameters a request line names: only what looks like a parameter's name (q,
+# card_number, page); anything else - a number sent as a name (`?110105199203140021`) - is "?".
+PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\[\]-]{0,39}")
 
 
 @functools.lru_cache(maxsize=2048)
@@ -173,11 +177,12 @@ class Instrumented:
         if method not in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
             method = "other"  # bounded labels whatever a client sends
         user_id, role = environ.get(USER_KEY) or (None, None)
-        query_keys = sorted({key for key, _value in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)})
+        query_keys = sorted({key if PARAMETER_NAME.fullmatch(key) else "?"
+                             for key, _value in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)})
         metrics.observe_request(route=route, method=method, status=status, seconds=seconds)
         log_request(
             method=method, route=route, status=status, duration_ms=seconds * 1000, request_id=request_id,
-            user_id=user_id, role=role, query_keys=[k[:40] for k in query_keys[:20]],
+            user_id=user_id, role=role, query_keys=query_keys[:20],
         )
 
 

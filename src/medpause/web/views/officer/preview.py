@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from medpause.accounts.permissions import documents_visible_to, get_visible
@@ -47,6 +48,7 @@ def _private(response, policy: str):
 
 @officer_only
 @require_GET
+@xframe_options_sameorigin  # framed by the application page, also where every other page is DENY
 def document_preview(request, pk: int, document_pk: int):
     app, doc, data = _pdf(request, pk, document_pk)
     try:
