@@ -20,6 +20,9 @@ MEDPAUSE_METRICS_DIR  the worker processes' metrics files (default: metrics/ in 
 MEDPAUSE_REDIS_URL  one cache for every process and server (tokens, rate limits) in Redis (default:
                    per process, and the database for rate limits)
 MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
+MEDPAUSE_BATCH_MAX_UNPACKED_MB, MEDPAUSE_BATCH_MAX_RATIO  how far a batch workbook may inflate: its
+                   members' declared sizes in total (50 MiB), unpacked over packed (100)
+MEDPAUSE_BATCH_MEMORY_MB  the address space of the child process reading a batch file (1024)
 """
 
 import os
@@ -209,6 +212,11 @@ MEDPAUSE_AUDIT_ANCHOR = os.environ.get("MEDPAUSE_AUDIT_ANCHOR") or str(DATA_DIR 
 POLICY_DIR = Path(os.environ.get("MEDPAUSE_POLICY_DIR", PACKAGE_DIR / "policies"))
 MEDPAUSE_MAX_UPLOAD_BYTES = int(os.environ.get("MEDPAUSE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MEDPAUSE_MAX_UPLOAD_BYTES + 1024 * 1024
+# Batch files: a workbook is judged by its zip directory before it is parsed, and parsed by a
+# child process under an address-space limit (medpause.batches.isolation)
+MEDPAUSE_BATCH_MAX_UNPACKED_MB = int(os.environ.get("MEDPAUSE_BATCH_MAX_UNPACKED_MB", 50))
+MEDPAUSE_BATCH_MAX_RATIO = float(os.environ.get("MEDPAUSE_BATCH_MAX_RATIO", 100))
+MEDPAUSE_BATCH_MEMORY_MB = int(os.environ.get("MEDPAUSE_BATCH_MEMORY_MB", 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Stored files are the service's alone (the processes also run with umask 077: config.restrict_files)
 FILE_UPLOAD_PERMISSIONS = 0o600
