@@ -23,6 +23,7 @@ MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
 MEDPAUSE_BATCH_MAX_UNPACKED_MB, MEDPAUSE_BATCH_MAX_RATIO  how far a batch workbook may inflate: its
                    members' declared sizes in total (50 MiB), unpacked over packed (100)
 MEDPAUSE_BATCH_MEMORY_MB  the address space of the child process reading a batch file (1024)
+MEDPAUSE_PUBLIC_RATE  requests a minute one client may make to the public pages and API (120)
 """
 
 import os
@@ -205,6 +206,9 @@ else:
         "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "medpause_cache"},
     }
 MEDPAUSE_PUBLIC_URL = os.environ.get("MEDPAUSE_PUBLIC_URL", "").rstrip("/")
+# Requests a minute per client to the public guide, its blank form, the verification form and the
+# API's public look-ups (counted in the "shared" cache; medpause.printing.throttle)
+MEDPAUSE_PUBLIC_RATE = int(os.environ.get("MEDPAUSE_PUBLIC_RATE", 120))
 # The audit chain's signed head, written outside the database (ADR 0010): better on another
 # host or on append-only storage than beside the database.
 MEDPAUSE_AUDIT_ANCHOR = os.environ.get("MEDPAUSE_AUDIT_ANCHOR") or str(DATA_DIR / "audit-anchors.jsonl")
