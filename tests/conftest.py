@@ -60,6 +60,13 @@ def _own_token_epoch(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _public_rate(settings):
+    """The public pages and API are limited per client address, and every test client is one
+    address: out of the way here, lowered by the tests of the limit itself."""
+    settings.MEDPAUSE_PUBLIC_RATE = 1_000_000
+
+
+@pytest.fixture(autouse=True)
 def _audit_anchors(settings, tmp_path):
     """Each test's audit chain is anchored (if at all) in its own file, never in the data
     folder's, which belongs to the database of `./dev serve`."""

@@ -65,7 +65,7 @@ def test_overlapping_stop_is_409(world):
 
 def test_resuming_a_terminated_insurance_is_422_not_resumable(world):
     app = submitted_application(world.users["officer_sh"], world.sh_flex, "settle_abroad")
-    application_approve(actor=world.users["officer_sh"], application=app)
+    application_approve(actor=world.users["admin"], application=app)  # four eyes: not the filer
     suspension = world.sh_flex.suspensions.get()
     r = world.api["officer_sh"].post(
         "/applications",

@@ -165,13 +165,15 @@ def site(transactional_db):
     unit = make_unit("310000", name="上海浦江软件有限公司")
     employees = [make_person("310000", category="employee", unit=unit, name=n) for n in ("陈静", "刘洋", "赵磊")]
     agent = make_user("unit_agent", unit=unit, password=PASSWORD)
-    # 刘洋 is on unpaid leave: the officer filed the stop at the counter and approved it.
+    # 刘洋 is on unpaid leave: a colleague filed the stop at the counter, the officer approved it
+    # (four eyes: whoever filed it does not decide it).
+    colleague = make_user("officer", region="310000", password=PASSWORD)
     leave = application_create(
-        actor=officer, kind="stop", person=employees[1], reason="unpaid_leave",
+        actor=colleague, kind="stop", person=employees[1], reason="unpaid_leave",
         start_date=day, end_date=day + dt.timedelta(days=30),
     )
-    _documents_for(officer, leave)
-    application_submit(actor=officer, application=leave, consequences_acknowledged=True)
+    _documents_for(colleague, leave)
+    application_submit(actor=colleague, application=leave, consequences_acknowledged=True)
     application_approve(actor=officer, application=leave)
     return {
         "officer": officer, "person": person, "individual": individual, "draft": draft,

@@ -13,6 +13,7 @@ import io
 from django.utils.translation import get_language, gettext
 
 from medpause.cases.models import Kind
+from medpause.common.spreadsheet import append_row, csv_writer
 from medpause.policy.selectors import reasons_for
 
 HEADERS = {
@@ -33,7 +34,9 @@ def headers(kind: str) -> list[str]:
 
 def template_csv(kind: str) -> bytes:
     """Only the header row: a sample row would be applied if the file came back unchanged."""
-    return ("\ufeff" + ",".join(headers(kind)) + "\r\n").encode("utf-8")
+    buffer = io.StringIO()
+    csv_writer(buffer, lineterminator="\r\n").writerow(headers(kind))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def help_lines(kind: str) -> list[tuple[str, str]]:
@@ -58,23 +61,23 @@ def template_xlsx(kind: str, region_code: str | None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = gettext("rows")
-    sheet.append(headers(kind))
+    append_row(sheet, headers(kind))
     sheet.column_dimensions["A"].number_format = "@"
     for column, width in zip("ABCD", (24, 28, 16, 16), strict=True):
         sheet.column_dimensions[column].width = width
     guide = workbook.create_sheet(gettext("help"))
-    guide.append([gettext("Column"), gettext("What to write")])
+    append_row(guide, [gettext("Column"), gettext("What to write")])
     for line in help_lines(kind):
-        guide.append(list(line))
-    guide.append([])
-    guide.append([gettext("Dates are also accepted as YYYY/MM/DD or YYYYMMDD, or as date cells.")])
-    guide.append([gettext("Only the first sheet is read. Keep the header row; blank rows are skipped.")])
+        append_row(guide, list(line))
+    append_row(guide, [])
+    append_row(guide, [gettext("Dates are also accepted as YYYY/MM/DD or YYYYMMDD, or as date cells.")])
+    append_row(guide, [gettext("Only the first sheet is read. Keep the header row; blank rows are skipped.")])
     if region_code:
-        guide.append([])
-        guide.append([gettext("Code"), gettext("Table code"), gettext("Reason")])
+        append_row(guide, [])
+        append_row(guide, [gettext("Code"), gettext("Table code"), gettext("Reason")])
         for reason in reasons_for(region_code=region_code, kind=kind):
             if "unit" in reason.filed_by:
-                guide.append([reason.code, reason.table_code, reason.name])
+                append_row(guide, [reason.code, reason.table_code, reason.name])
     guide.column_dimensions["A"].width = 22
     guide.column_dimensions["B"].width = 70
     buffer = io.BytesIO()

@@ -33,6 +33,14 @@ _BATCH_MESSAGES = {
         "The file could not be opened as an XLSX workbook: save it again from your spreadsheet program as .xlsx "
         "or .csv."
     ),
+    "unreadable_file.inflated": _(
+        "The workbook unpacks to far more than it weighs (more than %(mb)d MB, or compressed beyond what a "
+        "spreadsheet program writes): it was not opened. Save it again as .xlsx or .csv."
+    ),
+    "unreadable_file.memory": _(
+        "The file needs more memory to read than the service allows: split it into smaller files or save it "
+        "as .csv."
+    ),
     "too_many_rows": _("The file has more than %(limit)d rows: split it into several files."),
     "unsupported_file_type": _("Only CSV and XLSX files can be uploaded."),
     "unsupported_file_type.xls": _("Old .xls workbooks cannot be read: save the file as .xlsx or .csv."),
@@ -45,6 +53,7 @@ _BATCH_MESSAGES = {
     # --- cells ---------------------------------------------------------------------------
     "too_many_cells": _("This row has %(cells)d cells but the header names only %(columns)d columns."),
     "missing_field": _("The %(field)s cell of this row is empty."),
+    "cell_too_long": _("The %(field)s cell of this row is longer than %(limit)d characters."),
     "invalid_date": _(
         "%(field)s is not a date: write it as YYYY-MM-DD (YYYY/MM/DD and YYYYMMDD are accepted too)."
     ),

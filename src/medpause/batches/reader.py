@@ -75,6 +75,28 @@ def check_xlsx(fileobj: IO[bytes]) -> bool:
         fileobj.seek(0)
 
 
+def check_inflation(fileobj: IO[bytes], *, max_unpacked: int, max_ratio: float) -> None:
+    """Refuse a workbook that would inflate too far, before anything parses it: from the zip
+    directory alone, the members' declared sizes in total (`max_unpacked` bytes) and the ratio of
+    what they unpack to over what they weigh (`max_ratio`; judged past 1 MiB, where small files
+    cannot hurt). A sheet of one cell repeated compresses about 1000:1."""
+    try:
+        fileobj.seek(0)
+        with zipfile.ZipFile(fileobj) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileError("unreadable_file", "unreadable_file.xlsx") from exc
+    finally:
+        fileobj.seek(0)
+    unpacked = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members)
+    mb = max(1, max_unpacked // (1024 * 1024))
+    if unpacked > max_unpacked:
+        raise FileError("unreadable_file", "unreadable_file.inflated", {"mb": mb})
+    if unpacked > (1 << 20) and unpacked > max_ratio * max(packed, 1):
+        raise FileError("unreadable_file", "unreadable_file.inflated", {"mb": mb})
+
+
 def detect_encoding(fileobj: IO[bytes]) -> str:
     """Read the whole file once, in chunks, with incremental decoders: UTF-8 (BOM or not) first,
     GB18030 else. Memory stays at one chunk whatever the size."""
@@ -184,6 +206,8 @@ def _xlsx_records(fileobj: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
 
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
+    except MemoryError:  # not a broken workbook: one too heavy for the reader's memory limit
+        raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         raise FileError("unreadable_file", "unreadable_file.xlsx") from exc
     try:
@@ -193,7 +217,7 @@ def _xlsx_records(fileobj: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
         try:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, list(values)
-        except FileError:
+        except (FileError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001
             raise FileError("unreadable_file", "unreadable_file.xlsx") from exc
@@ -202,9 +226,14 @@ def _xlsx_records(fileobj: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
 
 
 @contextmanager
-def open_rows(fileobj: IO[bytes], file_format: str, *, max_rows: int = 200_000):
-    """Yield an iterator of Row. Raises FileError (at open or while iterating)."""
+def open_rows(
+    fileobj: IO[bytes], file_format: str, *, max_rows: int = 200_000, max_unpacked: int = 50 * 1024 * 1024,
+    max_ratio: float = 100,
+):
+    """Yield an iterator of Row. Raises FileError (at open or while iterating). A workbook is
+    judged by its zip directory first (check_inflation)."""
     if file_format == "xlsx":
+        check_inflation(fileobj, max_unpacked=max_unpacked, max_ratio=max_ratio)
         rows = _rows(_xlsx_records(fileobj), max_rows)
     else:
         rows = _rows(_csv_records(fileobj, detect_encoding(fileobj)), max_rows)

@@ -3,7 +3,6 @@ reader's language at read time."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
@@ -15,6 +14,7 @@ from medpause.accounts.permissions import batches_visible_to, get_visible, requi
 from medpause.batches.messages import render
 from medpause.batches.models import Batch, BatchRow, BatchStatus
 from medpause.cases.models import Application
+from medpause.common.spreadsheet import csv_writer
 
 ERRORS_SHOWN = 1000
 
@@ -77,7 +77,7 @@ def report_lines(batch: Batch, *, chunk: int = 2000) -> Iterator[str]:
     """The per-row outcome as CSV (UTF-8 with BOM so that spreadsheet programs read Chinese),
     streamed chunk by chunk. ID numbers are masked: the unit has the file it uploaded."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
 
     def flush() -> str:
         text = buffer.getvalue()

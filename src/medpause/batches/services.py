@@ -9,6 +9,7 @@ import hashlib
 import logging
 import secrets
 import uuid
+from contextlib import closing
 
 from django.conf import settings
 from django.core.files.base import File
@@ -21,10 +22,11 @@ from medpause.accounts.models import Role
 from medpause.accounts.permissions import require_role
 from medpause.audit.services import audit_record
 from medpause.batches.apply import Rejudged, apply_batch
-from medpause.batches.messages import MESSAGES
+from medpause.batches.isolation import isolated_rows
+from medpause.batches.messages import MESSAGES, render
 from medpause.batches.models import Batch, BatchRow, BatchStatus, Stage
-from medpause.batches.reader import FileError, check_xlsx, open_rows, sniff_format
-from medpause.batches.validate import CHUNK, Policies, parse_row, stage_chunk, write_chunk
+from medpause.batches.reader import FileError, check_inflation, check_xlsx, sniff_format
+from medpause.batches.validate import CHUNK, MAX_CELL, Policies, parse_row, stage_chunk, write_chunk
 from medpause.batches.validate import check_rows_together as _check_rows_together
 from medpause.cases.models import Kind
 from medpause.common.dates import today
@@ -43,6 +45,19 @@ def max_bytes() -> int:
 
 def max_rows() -> int:
     return int(_setting("MEDPAUSE_BATCH_MAX_ROWS", 200_000))
+
+
+def unpack_limits() -> dict:
+    """How far a workbook may inflate: its members' declared sizes in total, and their ratio."""
+    return {
+        "max_unpacked": int(_setting("MEDPAUSE_BATCH_MAX_UNPACKED_MB", 50)) * 1024 * 1024,
+        "max_ratio": float(_setting("MEDPAUSE_BATCH_MAX_RATIO", 100)),
+    }
+
+
+def memory_mb() -> int:
+    """The address space the process reading a batch file may use (batches.isolation)."""
+    return int(_setting("MEDPAUSE_BATCH_MEMORY_MB", 1024))
 
 
 def max_attempts() -> int:
@@ -81,6 +96,14 @@ def batch_create(*, actor, kind: str, upload, filename: str = "") -> Batch:
         raise _unsupported("unsupported_file_type.xls")
     if file_format is None or (file_format == "xlsx" and not check_xlsx(upload)):
         raise _unsupported()
+    if file_format == "xlsx":
+        limits = unpack_limits()
+        try:  # a workbook that inflates far is refused before anything parses it
+            check_inflation(upload, **limits)
+        except FileError as exc:
+            raise Refused(exc.code, render(exc.key, exc.params), details={
+                "max_unpacked_bytes": limits["max_unpacked"], "max_ratio": limits["max_ratio"],
+            }) from None
     digest = hashlib.sha256()
     for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 16), b""):
         digest.update(chunk)
@@ -184,8 +207,13 @@ def _validate(batch: Batch) -> bool:
     )
     policies = Policies(today())
     validated = 0
+    with batch.file.open("rb") as fh:
+        data = fh.read()  # at most MEDPAUSE_BATCH_MAX_BYTES: read by a child process under a memory limit
     try:
-        with batch.file.open("rb") as fh, open_rows(fh, batch.file_format, max_rows=max_rows()) as rows:
+        with closing(isolated_rows(
+            data, batch.file_format, memory_mb=memory_mb(), max_cell=MAX_CELL, max_rows=max_rows(), **unpack_limits()
+        )) as rows:
+            del data
             chunk = []
             for row in rows:
                 chunk.append(parse_row(row, batch.kind))

@@ -35,6 +35,7 @@ from medpause.registry.models import Person
 from medpause.registry.services import id_number_clean
 
 CHUNK = 1000
+MAX_CELL = 1000  # characters in one cell; a longer one fails its row
 UNIT = "unit"  # the applicant of every batch row
 
 
@@ -129,6 +130,9 @@ def parse_row(row: Row, kind: str) -> Parsed:
     try:
         if row.extra:
             raise RowError("too_many_cells", params={"cells": len(cells) + row.extra, "columns": len(cells)})
+        for field, value in cells.items():
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                raise RowError("cell_too_long", params={"field": field, "limit": MAX_CELL})
         out.id_number = _clean_id(cells.get("id_number"))
         out.id_masked = mask_id_number(out.id_number)
         out.reason_text = text_of(cells.get("reason"))[:64]

@@ -22,7 +22,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from medpause.common.dates import add_months
-from medpause.common.errors import Conflict, DomainError, Refused
+from medpause.common.errors import Conflict, DomainError, Forbidden, Refused
 from medpause.policy.schema import Policy, Reason
 
 STOP, RESUME = "stop", "resume"  # the values of cases.models.Kind
@@ -63,9 +63,14 @@ MESSAGES = {
     "not_suspended.none": _("This person has no stop in progress to resume."),
     "application_pending": _("A resumption of this stop is already being handled."),
     "not_on_the_spot": _("This application must be reviewed by an officer."),
+    "four_eyes": _(
+        "You filed this application or added documents to it: another officer must decide it."
+    ),
 }
 # Codes that conflict with what is already recorded (409); every other refusal is 422.
 CONFLICTS = frozenset({"already_retired", "overlapping_suspension", "not_suspended", "application_pending"})
+# Codes about who may do it (403).
+FORBIDDEN = frozenset({"four_eyes"})
 
 
 def render(key: str, params: dict | None = None, table: dict | None = None) -> str:
@@ -97,8 +102,8 @@ class Refusal(Exception):
         return render_lazy(self.key, self.params)
 
     def error(self) -> DomainError:
-        """The refusal as the services raise it: 409 for a conflict, else 422."""
-        cls = Conflict if self.code in CONFLICTS else Refused
+        """The refusal as the services raise it: 409 for a conflict, 403 for who may not, else 422."""
+        cls = Conflict if self.code in CONFLICTS else Forbidden if self.code in FORBIDDEN else Refused
         return cls(self.code, self.message, details=self.details)
 
     def __repr__(self) -> str:
@@ -336,6 +341,17 @@ def judge_on_the_spot(*, applicant_type: str, reason: Reason) -> None:
 def on_the_spot_rule(*, policy_label: str, reason: Reason) -> str:
     """The policy clause an on-the-spot decision rests on, as recorded with the decision."""
     return f"{policy_label} reasons.{reason.code}.on_the_spot_for_units [{', '.join(reason.sources)}]"[:200]
+
+
+# --- four eyes ------------------------------------------------------------------------------
+
+def four_eyes_refusal(*, decider_id: int | None, hands: Iterable[int]) -> Refusal | None:
+    """Whoever filed an application (created or submitted it, e.g. at the counter) or added a
+    document to it may not decide it (approve, reject, ask for more): another officer does.
+    `hands` are the ids of the users who did so (cases.selectors.application_hands)."""
+    if decider_id is not None and decider_id in set(hands):
+        return Refusal("four_eyes")
+    return None
 
 
 # --- the effect of an approval ---------------------------------------------------------------

@@ -23,6 +23,10 @@ MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
 MEDPAUSE_PRODUCTION  "1" behind the TLS proxy: every production setting at once (HTTPS only, HSTS,
                    secure cookies, no framing, no debug); then MEDPAUSE_SECRET_KEY and
                    MEDPAUSE_ALLOWED_HOSTS must be set (config/production.py)
+MEDPAUSE_BATCH_MAX_UNPACKED_MB, MEDPAUSE_BATCH_MAX_RATIO  how far a batch workbook may inflate: its
+                   members' declared sizes in total (50 MiB), unpacked over packed (100)
+MEDPAUSE_BATCH_MEMORY_MB  the address space of the child process reading a batch file (1024)
+MEDPAUSE_PUBLIC_RATE  requests a minute one client may make to the public pages and API (120)
 """
 
 import os
@@ -207,6 +211,9 @@ else:
         "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "medpause_cache"},
     }
 MEDPAUSE_PUBLIC_URL = os.environ.get("MEDPAUSE_PUBLIC_URL", "").rstrip("/")
+# Requests a minute per client to the public guide, its blank form, the verification form and the
+# API's public look-ups (counted in the "shared" cache; medpause.printing.throttle)
+MEDPAUSE_PUBLIC_RATE = int(os.environ.get("MEDPAUSE_PUBLIC_RATE", 120))
 # The audit chain's signed head, written outside the database (ADR 0010): better on another
 # host or on append-only storage than beside the database.
 MEDPAUSE_AUDIT_ANCHOR = os.environ.get("MEDPAUSE_AUDIT_ANCHOR") or str(DATA_DIR / "audit-anchors.jsonl")
@@ -214,6 +221,11 @@ MEDPAUSE_AUDIT_ANCHOR = os.environ.get("MEDPAUSE_AUDIT_ANCHOR") or str(DATA_DIR 
 POLICY_DIR = Path(os.environ.get("MEDPAUSE_POLICY_DIR", PACKAGE_DIR / "policies"))
 MEDPAUSE_MAX_UPLOAD_BYTES = int(os.environ.get("MEDPAUSE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MEDPAUSE_MAX_UPLOAD_BYTES + 1024 * 1024
+# Batch files: a workbook is judged by its zip directory before it is parsed, and parsed by a
+# child process under an address-space limit (medpause.batches.isolation)
+MEDPAUSE_BATCH_MAX_UNPACKED_MB = int(os.environ.get("MEDPAUSE_BATCH_MAX_UNPACKED_MB", 50))
+MEDPAUSE_BATCH_MAX_RATIO = float(os.environ.get("MEDPAUSE_BATCH_MAX_RATIO", 100))
+MEDPAUSE_BATCH_MEMORY_MB = int(os.environ.get("MEDPAUSE_BATCH_MEMORY_MB", 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Stored files are the service's alone (the processes also run with umask 077: config.restrict_files)
 FILE_UPLOAD_PERMISSIONS = 0o600

@@ -303,6 +303,9 @@ class _Builder:
         unit_bj, unit_cd = self.users["unit.beijing"], self.users["unit.chengdu"]
         off_bj, off_sh = self.users["officer.beijing"], self.users["officer.shanghai"]
         off_wh = self.users["officer.wuhan"]
+        # counter applications are filed by the bureau's administrator: four eyes, the
+        # region's officer (another person) decides them
+        counter = self.users["admin"]
 
         # Beijing: the unit files; one application in each state.
         self.stop("liu.yang", unit_bj, "resignation", d, note="劳动合同到期不再续签。")  # submitted
@@ -342,14 +345,14 @@ class _Builder:
         app = application_submit(actor=self.users["li.na"], application=app)
         application_approve(actor=off_sh, application=app, note="准予暂停缴费。")
         self.applications["li.na:stop"] = app
-        self.stop("xu.fang", off_sh, "flexible_pause", d + dt.timedelta(days=1), add_months(d, 2), note="窗口受理。")
+        self.stop("xu.fang", counter, "flexible_pause", d + dt.timedelta(days=1), add_months(d, 2), note="窗口受理。")
 
         # Wuhan: a pause with an approved resumption after more than 3 months: a 3-month wait.
-        app = self.stop("chen.gang", off_wh, "flexible_pause", d, add_months(d, 6) - dt.timedelta(days=1), note="窗口受理。")
+        app = self.stop("chen.gang", counter, "flexible_pause", d, add_months(d, 6) - dt.timedelta(days=1), note="窗口受理。")
         application_approve(actor=off_wh, application=app)
-        app = self.resume("chen.gang", off_wh, add_months(d, 4), note="提前恢复缴费。")
+        app = self.resume("chen.gang", counter, add_months(d, 4), note="提前恢复缴费。")
         application_approve(actor=off_wh, application=app, note="中断超过3个月，设置待遇等待期。")
-        self.stop("liu.ting", off_wh, "flexible_pause", d + dt.timedelta(days=2), add_months(d, 3), note="窗口受理。")
+        self.stop("liu.ting", counter, "flexible_pause", d + dt.timedelta(days=2), add_months(d, 3), note="窗口受理。")
 
         # Refresh the stored objects so callers see the final states.
         for name, application in self.applications.items():

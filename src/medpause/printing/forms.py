@@ -4,7 +4,6 @@ unit to fill in by hand; its sections serve the filled-in form too (printing.fil
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from reportlab.platypus import Flowable, KeepTogether, Table
@@ -41,6 +40,7 @@ from medpause.printing.layout import (
     section,
     ticks,
 )
+from medpause.printing.stored import stored_pdf
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 KINDS = ("stop", "resume")
@@ -383,16 +383,11 @@ def blank_form_pdf(*, region_code: str, reason_code: str | None = None, kind: st
     if reason_code:
         reason_get(policy=policy, code=reason_code)
         requirements_for(region_code=region.code, reason_code=reason_code, kind=kind)  # NotFound if not resumable
-    # The public downloads it again and again: one rendering per region, reason, kind, language,
-    # policy version and day (the form prints the day's date).
-    return _blank_form_cached(
-        region.code, region.name_zh, region.name_en, reason_code or "", kind, language(), pv.pk, pv.sha256, today()
-    )
-
-
-@lru_cache(maxsize=64)
-def _blank_form_cached(region_code, _name_zh, _name_en, reason_code, kind, _language, _pv_pk, _pv_sha, _day):
-    return _blank_form(region_code=region_code, reason_code=reason_code or None, kind=kind)
+    # The public downloads it again and again: rendered once per region, policy version, kind,
+    # reason, language and day (the form prints the day's date), stored for every process.
+    name = (f"{region.code}/{pv.pk}-{pv.sha256[:16]}/{today().isoformat()}/"
+            f"{kind}-{reason_code or 'all'}-{language()}.pdf")
+    return stored_pdf(name, lambda: _blank_form(region_code=region.code, reason_code=reason_code or None, kind=kind))
 
 
 def _blank_form(*, region_code: str, reason_code: str | None, kind: str) -> bytes:

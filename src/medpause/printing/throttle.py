@@ -1,4 +1,7 @@
-"""Per-client rate limit of the public verification endpoints (page and API).
+"""Per-client rate limits of the public endpoints: the verification of codes (page and API,
+30 a minute), and everything else anyone may ask without signing in (the guide and its blank
+form, the verification form, the API's regions, reasons, requirements and forms):
+MEDPAUSE_PUBLIC_RATE requests a minute per client.
 
 Counts live in the cache named "shared" (settings.CACHES: the database cache by default), which
 every server process sees, so the limit holds across gunicorn workers and machines. A fixed
@@ -7,12 +10,14 @@ one of 31**16) and to keep the look-ups cheap."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.shortcuts import render
 from ninja.throttling import BaseThrottle
 
 CACHE = "shared"
@@ -65,3 +70,39 @@ class SharedRateThrottle(BaseThrottle):
 
 def verify_throttle() -> SharedRateThrottle:
     return SharedRateThrottle("verify", VERIFY_RATE)
+
+
+class PublicRateThrottle(SharedRateThrottle):
+    """MEDPAUSE_PUBLIC_RATE requests a minute per client, read at each request."""
+
+    def __init__(self):
+        super().__init__("public", (public_rate(), 60))
+
+    def allow_request(self, request) -> bool:
+        self.limit = public_rate()
+        return super().allow_request(request)
+
+
+def public_rate() -> int:
+    return int(getattr(settings, "MEDPAUSE_PUBLIC_RATE", 120))
+
+
+def public_throttle() -> PublicRateThrottle:
+    return PublicRateThrottle()
+
+
+def public_rate_limited(view):
+    """A public page, limited per client: past the rate, a 429 page (in the request's language)
+    with Retry-After."""
+    throttle = public_throttle()
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not throttle.allow_request(request):
+            wait = throttle.wait()
+            response = render(request, "printing/throttled.html", {"wait": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from medpause.common.errors import NotFound
 from medpause.printing import labels
 from medpause.printing.selectors import verification_of
-from medpause.printing.throttle import verify_throttle
+from medpause.printing.throttle import public_rate_limited, verify_throttle
 from medpause.printing.verification import format_code, normalize_code
 
 THROTTLE = verify_throttle()
@@ -39,6 +39,7 @@ def _too_many(request):
     return response
 
 
+@public_rate_limited
 @require_GET
 def verify(request):
     """The form: a code sent with it (GET, the code is not personal data) goes to its page."""

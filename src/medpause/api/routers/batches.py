@@ -69,8 +69,9 @@ def batch_upload(request, kind: Form[Literal["stop", "resume"]], file: File[Uplo
     """Multipart `kind` (`stop` | `resume`) and `file` (CSV in UTF-8 or GB18030, or XLSX) with the
     columns `id_number`, `reason`, `start_date`, `end_date`. Answers 202 at once; follow
     `GET /batches/{id}`. Refused at once: an empty file (422 `empty_file`), one too large (413
-    `file_too_large`), one that is neither CSV nor XLSX (415 `unsupported_file_type`). Every other
-    problem is reported on the batch with its row number."""
+    `file_too_large`), one that is neither CSV nor XLSX (415 `unsupported_file_type`), a workbook
+    that would inflate too far when unpacked (422 `unreadable_file`, judged from its zip directory
+    before anything parses it). Every other problem is reported on the batch with its row number."""
     user = require_role(request.auth, Role.UNIT_AGENT)
     batch = batch_create(actor=user, kind=kind, upload=file, filename=(file.name or "")[-200:])
     return Status(202, {"id": batch.pk, "status": batch.status})

@@ -18,8 +18,11 @@ from medpause.policy.selectors import (
     region_list,
     requirements_for,
 )
+from medpause.printing.throttle import public_throttle
 
 router = Router(tags=["requirements"])
+# anyone may ask, so each client may ask only so often (MEDPAUSE_PUBLIC_RATE a minute)
+PUBLIC = [public_throttle()]
 
 
 class RegionOut(Schema):
@@ -109,7 +112,7 @@ class FormQuery(Schema):
     reason: str | None = Field(None, min_length=1, max_length=64)
 
 
-@router.get("/regions", auth=None, response={200: list[RegionOut]}, summary="Regions")
+@router.get("/regions", auth=None, throttle=PUBLIC, response={200: list[RegionOut], **errors(429)}, summary="Regions")
 def regions(request):
     return Status(200, [
         {"code": r.code, "name": r.name, "parent": r.parent.code if r.parent_id else None}
@@ -118,7 +121,10 @@ def regions(request):
     ])
 
 
-@router.get("/reasons", auth=None, response={200: list[ReasonOut], **errors(400, 404)}, summary="Reasons of a region")
+@router.get(
+    "/reasons", auth=None, throttle=PUBLIC, response={200: list[ReasonOut], **errors(400, 404, 429)},
+    summary="Reasons of a region",
+)
 def reasons(request, query: Query[ReasonsQuery]):
     """The reasons for stopping in a region (kind=resume: the ones that can be resumed).
     Unknown region: 404 `unknown_region`."""
@@ -131,7 +137,10 @@ def reasons(request, query: Query[ReasonsQuery]):
     ])
 
 
-@router.get("/requirements", auth=None, response={200: RequirementsOut, **errors(400, 404)}, summary="What is needed")
+@router.get(
+    "/requirements", auth=None, throttle=PUBLIC, response={200: RequirementsOut, **errors(400, 404, 429)},
+    summary="What is needed",
+)
 def requirements(request, query: Query[RequirementsQuery]):
     """Documents, limits, deadlines, consequences and legal basis for this region, reason,
     applicant and kind. Unknown region or reason: 404 `unknown_region` / `unknown_reason`."""
@@ -141,7 +150,7 @@ def requirements(request, query: Query[RequirementsQuery]):
 
 
 @router.get(
-    "/forms/{kind}.pdf", auth=None, response=errors(400, 404), openapi_extra=PDF_OPENAPI,
+    "/forms/{kind}.pdf", auth=None, throttle=PUBLIC, response=errors(400, 404, 429), openapi_extra=PDF_OPENAPI,
     summary="Blank application form (PDF)",
 )
 def blank_form(request, query: Query[FormQuery], kind: Path[Kind]):

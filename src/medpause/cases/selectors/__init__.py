@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.permissions import applications_visible_to, get_visible, suspensions_visible_to
-from medpause.cases.models import Application, Kind, Suspension
+from medpause.cases.models import Application, ApplicationEvent, Document, Kind, Suspension
 from medpause.cases.rules import PendingStop, PersonFacts, StopPeriod, StopToResume
-from medpause.cases.states import EDITABLE_STATUSES, PENDING_STATUSES
+from medpause.cases.states import EDITABLE_STATUSES, PENDING_STATUSES, Action
 from medpause.policy.schema import Policy
 from medpause.policy.selectors import policy_of, required_groups
 
@@ -102,3 +102,14 @@ def resume_pending(*, suspension_id: int, exclude_application_id: int | None = N
     if exclude_application_id:
         pending = pending.exclude(pk=exclude_application_id)
     return pending.exists()
+
+
+def application_hands(application: Application) -> frozenset[int]:
+    """The users who filed the application (created it, submitted or resubmitted it) or added
+    a document to it: none of them may decide it (cases.rules.four_eyes_refusal)."""
+    hands = {application.created_by_id}
+    hands.update(ApplicationEvent.objects.filter(
+        application_id=application.pk, action__in=(Action.SUBMIT, Action.RESUBMIT),
+    ).values_list("actor_id", flat=True))
+    hands.update(Document.objects.filter(application_id=application.pk).values_list("uploaded_by_id", flat=True))
+    return frozenset(h for h in hands if h is not None)

@@ -7,7 +7,13 @@ import datetime as dt
 
 from medpause.cases import rules
 from medpause.cases.models import Suspension
-from medpause.cases.selectors import person_facts, resume_pending, stop_facts, stop_to_resume
+from medpause.cases.selectors import (
+    application_hands,
+    person_facts,
+    resume_pending,
+    stop_facts,
+    stop_to_resume,
+)
 from medpause.common.dates import today
 from medpause.policy.schema import Policy, Reason
 
@@ -48,3 +54,17 @@ def check_on_the_spot(*, applicant_type: str, reason: Reason) -> None:
         rules.judge_on_the_spot(applicant_type=applicant_type, reason=reason)
     except rules.Refusal as refusal:
         raise refusal.error() from None
+
+
+def check_four_eyes(*, actor, application) -> None:
+    """Four eyes: the one who filed an application or added documents to it does not decide it."""
+    refusal = rules.four_eyes_refusal(decider_id=getattr(actor, "pk", None), hands=application_hands(application))
+    if refusal is not None:
+        raise refusal.error()
+
+
+def may_decide(*, actor, application) -> bool:
+    """Whether four eyes lets `actor` decide `application` (the pages hide what it does not)."""
+    return rules.four_eyes_refusal(
+        decider_id=getattr(actor, "pk", None), hands=application_hands(application)
+    ) is None

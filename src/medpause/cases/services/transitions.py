@@ -14,7 +14,7 @@ from medpause.cases import rules
 from medpause.cases.models import Application, Kind, Suspension
 from medpause.cases.selectors import application_policy, missing_documents, stop_to_resume
 from medpause.cases.services.history import audit_entry, history_row, write_history
-from medpause.cases.services.judging import check_on_the_spot, check_resume, check_stop
+from medpause.cases.services.judging import check_four_eyes, check_on_the_spot, check_resume, check_stop
 from medpause.cases.services.locking import person_lock
 from medpause.cases.states import APPLICANT, TRANSITIONS, Action, Status, move, target_of
 from medpause.common.dates import add_working_days, today
@@ -127,6 +127,7 @@ def application_reject(*, actor, application: Application, reason: str) -> Appli
     app = _lock(application)
     role = _check_actor(actor, app, Action.REJECT)  # rights first: a caller who may never do this hears so
     target_of(app.status, Action.REJECT)
+    check_four_eyes(actor=actor, application=app)  # whoever filed it does not decide it
     if not (reason or "").strip():
         raise Refused("reason_required", _("Give the reason for the rejection."), details={"field": "reason"})
     app.decided_at, app.decided_by, app.decision_note = timezone.now(), actor, reason.strip()
@@ -138,6 +139,7 @@ def application_request_supplement(*, actor, application: Application, reason: s
     app = _lock(application)
     role = _check_actor(actor, app, Action.REQUEST_SUPPLEMENT)  # rights first: a caller who may never do this hears so
     target_of(app.status, Action.REQUEST_SUPPLEMENT)
+    check_four_eyes(actor=actor, application=app)  # whoever filed it does not decide it
     if not (reason or "").strip():
         raise Refused("reason_required", _("Say what is needed and why."), details={"field": "reason"})
     policy = application_policy(app)
@@ -194,6 +196,7 @@ def application_approve(*, actor, application: Application, note: str = "") -> A
     app = _lock(application)
     role = _check_actor(actor, app, Action.APPROVE)  # rights first: a caller who may never do this hears so
     target_of(app.status, Action.APPROVE)
+    check_four_eyes(actor=actor, application=app)  # whoever filed it does not decide it
     effect = _apply_approval(app)
     app.decided_at, app.decided_by, app.decision_note = timezone.now(), actor, (note or "").strip()
     return _move(app, Action.APPROVE, actor=actor, role=role, note=(note or "").strip(), data=effect)

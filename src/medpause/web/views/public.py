@@ -14,6 +14,7 @@ from medpause.accounts.models import ApplicantType
 from medpause.cases.rules import may_file as rule_may_file
 from medpause.common.errors import DomainError, NotFound
 from medpause.policy.selectors import policy_in_force, reasons_for, region_get, requirements_for
+from medpause.printing.throttle import public_rate_limited
 from medpause.web.forms import GuideReasonForm, GuideStartForm
 from medpause.web.templatetags.web_tags import listjoin, sentence_join
 from medpause.web.views.common import pdf_response
@@ -89,6 +90,7 @@ def _start_form(request):
     return GuideStartForm(initial={"kind": "stop"})
 
 
+@public_rate_limited
 @require_GET
 def guide(request):
     """Question 1: stop or resume, who applies, and where."""
@@ -129,6 +131,7 @@ def _reason_hints(applicant_type: str, kind: str, reasons) -> dict:
     return hints
 
 
+@public_rate_limited
 @require_GET
 def guide_reason(request):
     """Question 2: the reason (the list depends on the region's policy)."""
@@ -171,6 +174,7 @@ def who_may_file_sentence(requirements: dict, region_name: str) -> str:
     return gettext("In %(region)s this can be filed only at the bureau counter.") % {"region": region_name}
 
 
+@public_rate_limited
 @require_GET
 def guide_answer(request):
     """The answer: documents, steps, consequences, legal basis, time limit, who may file."""
@@ -220,6 +224,7 @@ def _guide_url_kind(kind: str, region: str, reason: str) -> str:
     return reverse("web:guide_form", kwargs={"kind": kind}) + "?" + urlencode({"region": region, "reason": reason})
 
 
+@public_rate_limited
 @require_GET
 def guide_form(request, kind: str):
     """The blank application form as PDF, for printing and filling in by hand."""

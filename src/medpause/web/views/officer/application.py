@@ -23,6 +23,7 @@ from medpause.cases.services import (
     application_request_supplement,
     application_take,
 )
+from medpause.cases.services.judging import may_decide
 from medpause.cases.states import PENDING_STATUSES, Action, allowed_actions
 from medpause.common.dates import today
 from medpause.common.errors import DomainError, NotFound
@@ -124,6 +125,10 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
     reason = policy.reasons.get(app.reason)
     documents = list(documents_visible_to(request.user, app))
     allowed = [a for a in allowed_actions(app.status) if a in REVIEW_ACTIONS]
+    # four eyes: whoever filed it or added documents sees the decisions, but not to take them
+    four_eyes = any(a != Action.TAKE for a in allowed) and not may_decide(actor=request.user, application=app)
+    if four_eyes:
+        allowed = [a for a in allowed if a == Action.TAKE]
     bound = bound or {}
     action_forms = {
         DECISION_FORMS[action][0]: bound.get(action) or decision_form(action, app)
@@ -146,6 +151,7 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
         "events": list(app.events.select_related("actor")),
         "others": rows(others, on),
         "allowed": allowed,
+        "four_eyes": four_eyes,
         "can_take": Action.TAKE in allowed,
         "forms": action_forms,
         "posted_form": next(iter(bound.values()), None),
