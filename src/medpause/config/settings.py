@@ -20,6 +20,9 @@ MEDPAUSE_METRICS_DIR  the worker processes' metrics files (default: metrics/ in 
 MEDPAUSE_REDIS_URL  one cache for every process and server (tokens, rate limits) in Redis (default:
                    per process, and the database for rate limits)
 MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
+MEDPAUSE_BATCH_LEASE_SECONDS  how long a worker's claim on a batch file lasts unless renewed (30);
+                   a dead worker's batch is taken over by another worker after it
+MEDPAUSE_REMIND_AT  the local time of day `medpause worker` runs the daily reminders (06:15)
 """
 
 import os
@@ -63,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",  # the task framework (Django 6's django.tasks, backported)
+    "django_tasks_db",  # its database backend: the queue is a table (ADR 0008)
     "medpause.accounts",
     "medpause.audit",
     "medpause.policy",
@@ -222,6 +227,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_SECURE = _env_bool("MEDPAUSE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Background work (ADR 0008): tasks are rows of the database's task table, run by `medpause
+# worker` (which also runs the daily jobs); `./dev serve` starts one beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker's claim on a batch file: renewed every third of it while the worker runs the batch;
+# once it has lapsed, another worker takes the batch over (medpause.batches.lease)
+MEDPAUSE_BATCH_LEASE_SECONDS = int(os.environ.get("MEDPAUSE_BATCH_LEASE_SECONDS", 30))
+# When the daily reminders run (the time zone's local time), once a day (medpause.ops.worker)
+MEDPAUSE_REMIND_AT = os.environ.get("MEDPAUSE_REMIND_AT", "06:15")
 
 # The task queue's probe for /readyz, /metrics and the admin index (medpause.ops.queue)
 MEDPAUSE_QUEUE_PROBE = "medpause.ops.queue.database_queue"
