@@ -91,3 +91,30 @@ def test_a_batch_whose_lease_lapsed_is_taken_over_by_the_worker(settings, day):
 @pytest.fixture
 def day():
     return today()
+
+
+@pytest.mark.django_db(transaction=True)  # the WSGI entry point ends its request's connection
+def test_the_real_queue_is_in_metrics_and_on_the_admin_index(call, settings):
+    from django.test import Client
+
+    from medpause.batches.tasks import run_batch
+    from tests.factories import make_user
+
+    settings.MEDPAUSE_REMIND_AT = "23:59:59"
+    waiting = run_batch.enqueue(999_999)  # a batch that is not there: the task finds nothing to do
+    DBTaskResult.objects.filter(pk=waiting.id).update(enqueued_at=timezone.now() - dt.timedelta(minutes=12))
+    text = call("/metrics").body.decode()
+    assert "medpause_task_queue_depth 1.0" in text
+    age = float(next(line for line in text.splitlines() if line.startswith("medpause_task_queue_oldest_age_seconds "))
+                .split()[1])
+    assert 12 * 60 <= age < 13 * 60
+    client = Client()
+    client.force_login(make_user("admin"))
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 task waiting" in page and "(12 min)" in page
+    tasks = client.get("/admin/django_tasks_database/dbtaskresult/", HTTP_ACCEPT_LANGUAGE="en")
+    assert tasks.status_code == 200 and "medpause.batches.tasks.run_batch" in tasks.content.decode()
+
+    assert _burst().tasks_run == 1
+    assert "medpause_task_queue_depth 0.0" in call("/metrics").body.decode()
+    assert "0 tasks waiting" in client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -98,7 +98,7 @@ class Env:
         if url.startswith("postgres"):
             base, _, _name = url.rpartition("/")
             self.pg_name = f"medpause_workers_{uuid.uuid4().hex[:8]}"
-            self.admin_url = url
+            self.admin_url = f"{base}/postgres"
             self._pg(f'CREATE DATABASE "{self.pg_name}"')
             self.env["DATABASE_URL"] = f"{base}/{self.pg_name}"
         else:

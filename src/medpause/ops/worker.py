@@ -20,7 +20,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.utils import OperationalError
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
@@ -64,6 +64,13 @@ def take_over_lapsed() -> int:
         except Exception:  # noqa: BLE001 - the batch is released; the next turn tries again
             logger.exception("batch %s stopped with an error", batch_id)
     return done
+
+
+def _fresh_connections() -> None:
+    """Drop connections that broke or outlived CONN_MAX_AGE, as after a request; not inside a
+    transaction (a worker run in-process by a test)."""
+    if not any(conn.in_atomic_block for conn in connections.all(initialized_only=True)):
+        close_old_connections()
 
 
 class Worker(DatabaseWorker):
@@ -115,12 +122,12 @@ class Worker(DatabaseWorker):
     def run(self) -> None:
         logger.info("worker %s started", self.worker_id)
         while self.running:
-            close_old_connections()
+            _fresh_connections()
             took_over = self.housekeeping()
             found = self.next_task()
             if found is not None:
                 self.run_task(found)
-            close_old_connections()
+            _fresh_connections()
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 logger.info("worker %s ran %d tasks, stops", self.worker_id, self._run_tasks)
                 return
