@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from medpause.accounts.services import token_issue
 from medpause.api.api import api
 from medpause.batches.services import batch_create
+from medpause.batches.tasks import run_batch
 from medpause.cases.services import application_approve, application_create, application_submit, document_add
 from medpause.common.dates import add_months, month_start, today
 from medpause.coverage.services import contribution_record, settlement_create
@@ -134,6 +135,7 @@ def _build() -> SimpleNamespace:
     Group.objects.create(name="clerks")
     batch = batch_create(actor=agent, kind="stop", upload=SimpleUploadedFile("b.csv", _batch_csv(owner_person)),
                          filename="b.csv")
+    run_batch.enqueue(batch.pk)  # the batch's task, waiting in the task queue (the admin lists it)
     tokens = {role: token_issue(user=user) for role, user in users.items()}
     issued = document_issue(kind="receipt", person=owner_person, region=owner_person.region, application=app,
                             fields={"reference": app.reference})
@@ -404,7 +406,7 @@ def admin_path(route: str, world) -> str:
     if kind == "view_on_site":
         return "/admin/r/999999/1/"
     if model is not None and ("<path:object_id>" in route or "<id>" in route):
-        app_label, model_name = model.split("_", 1)
+        app_label, model_name = model.rsplit("_", 1)
         obj = apps.get_model(app_label, model_name)._default_manager.order_by("pk").first()
         assert obj is not None, f"the world has no {model}"
         path = path.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))

@@ -2,7 +2,6 @@
 application a single one would be; documents are the batch file and the unit's declaration."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -49,13 +48,15 @@ def test_a_crash_in_the_middle_of_apply_leaves_nothing_and_the_rerun_applies_onc
     assert audit_verify().ok
 
 
-def test_the_command_takes_over_only_batches_whose_worker_went_silent(beijing, day, settings):
+def test_the_command_takes_over_only_batches_whose_workers_lease_lapsed(beijing, day, settings):
     settings.MEDPAUSE_BATCH_RUNNER = "off"
     batch = batch_create(actor=beijing.agent, kind="stop", upload=upload(_stop_rows(beijing, day)))
-    Batch.objects.filter(pk=batch.pk).update(claimed_at=timezone.now(), claim_token="alive")
+    Batch.objects.filter(pk=batch.pk).update(
+        claimed_by="alive", claimed_at=timezone.now(), lease_until=timezone.now() + dt.timedelta(seconds=30)
+    )
     call_command("batches", "run")
     assert Batch.objects.get(pk=batch.pk).status == "validating"
-    Batch.objects.filter(pk=batch.pk).update(claimed_at=timezone.now() - dt.timedelta(hours=1))
+    Batch.objects.filter(pk=batch.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
     call_command("batches", "run")
     assert Batch.objects.get(pk=batch.pk).status == "done"
 
@@ -151,26 +152,22 @@ def test_the_batch_file_is_the_removal_form_and_the_rest_is_declared_visibly(bei
     assert f"#{batch.pk}" in note and "declared held by the unit" in note and "单位声明" in note
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_upload_starts_a_background_thread_after_commit(settings, day):
-    from tests.batches.conftest import Place
+def test_the_upload_is_queued_as_a_task_after_commit_and_a_worker_runs_it(
+    beijing, day, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
 
-    settings.MEDPAUSE_BATCH_RUNNER = "thread"
-    place = Place("110000")
-    started = []
-    original = batch_services._run_in_thread
+    from medpause.ops.worker import Worker
 
-    def tracking(batch_id):
-        started.append(threading.current_thread().name)
-        original(batch_id)
+    settings.MEDPAUSE_BATCH_RUNNER = "task"
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batch_create(actor=beijing.agent, kind="stop", upload=upload(_stop_rows(beijing, day)))
+    task = DBTaskResult.objects.get(task_path="medpause.batches.tasks.run_batch")
+    assert (task.status, task.args_kwargs["args"]) == ("READY", [batch.pk])
+    assert Batch.objects.get(pk=batch.pk).state_at(timezone.now()) == "queued"  # nothing ran in the request
 
-    batch_services._run_in_thread = tracking
-    try:
-        batch = batch_create(actor=place.agent, kind="stop", upload=upload(_stop_rows(place, day)))
-        for thread in threading.enumerate():
-            if thread.name == f"batch-{batch.pk}":
-                thread.join(timeout=60)
-    finally:
-        batch_services._run_in_thread = original
-    assert started == [f"batch-{batch.pk}"]
+    Worker(interval=0, max_tasks=1, schedule=False).run()
+    task.refresh_from_db()
+    assert (task.status, task.return_value) == ("SUCCESSFUL", "done")
     assert Batch.objects.get(pk=batch.pk).status == "done"
+    assert Application.objects.filter(unit=beijing.unit).count() == 3

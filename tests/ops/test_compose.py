@@ -46,6 +46,7 @@ def test_compose_describes_the_production_set():
     web = services["web"]
     assert web["command"][:2] == ["medpause", "serve"]
     assert "/readyz" in " ".join(web["healthcheck"]["test"])
+    assert services["worker"]["command"] == ["medpause", "worker"]  # the task queue's worker, no shell loop
     nginx = compose()["configs"]["nginx"]["content"]
     assert "location = /metrics { return 404; }" in nginx  # never relayed from outside
     assert "$$args" not in nginx and "$$request_uri" not in nginx  # no query strings in the proxy's log

@@ -53,7 +53,7 @@ def test_readyz_is_503_naming_the_database_when_it_does_not_answer(call, monkeyp
     monkeypatch.setattr(wrapper, "connection", None)
     r = call("/readyz")
     assert r.status == 503
-    assert r.json()["failing"] == ["database"]
+    assert r.json()["failing"] == ["database", "task_queue"]  # the queue is a table of that database
     assert r.json()["checks"]["storage"] == "ok"
 
 
@@ -80,8 +80,11 @@ def test_readyz_is_503_naming_the_task_queue_when_it_does_not_answer(call, queue
 def test_a_database_backend_queue_is_read_only_when_configured(settings):
     from medpause.ops.queue import database_queue
 
-    assert database_queue() is None  # no TASKS setting: nothing to check
+    assert database_queue() is not None  # the product's queue: django-tasks' database backend
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    assert database_queue() is None  # another backend: nothing to read here
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_tasks_db"]
     with pytest.raises(LookupError):  # configured but its app is missing: the check fails, named
         database_queue()
 

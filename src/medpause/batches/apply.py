@@ -97,11 +97,18 @@ def _valid_rows(batch: Batch):
         yield chunk
 
 
-def apply_batch(batch_id: int, *, crash_after: int | None = None) -> Batch:
-    """Apply a validated batch in one transaction. `crash_after` exists for tests only: it raises
-    after that many rows were written, as a killed process would stop."""
+class LeaseLost(Exception):
+    """Another worker took the batch over meanwhile (this one's lease lapsed): nothing is applied."""
+
+
+def apply_batch(batch_id: int, *, crash_after: int | None = None, claim: str | None = None) -> Batch:
+    """Apply a validated batch in one transaction. With `claim` (the worker's lease, see
+    batches.lease), it commits only if the lease is still this worker's, else rolls back with
+    LeaseLost. The batch row is not locked while rows are written, so that the worker's heartbeat
+    can renew the lease meanwhile. `crash_after` exists for tests only: it raises after that
+    many rows were written, as a killed process would stop."""
     with transaction.atomic():
-        batch = Batch.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=batch_id)
+        batch = Batch.objects.select_related("created_by").get(pk=batch_id)
         if batch.status != BatchStatus.VALIDATING:
             return batch  # finished by another worker meanwhile
         agent = batch.created_by
@@ -132,10 +139,14 @@ def apply_batch(batch_id: int, *, crash_after: int | None = None) -> Batch:
         if failures:
             raise Rejudged(failures)
         now = timezone.now()
-        Batch.objects.filter(pk=batch.pk).update(
+        mine = Batch.objects.filter(pk=batch.pk, status=BatchStatus.VALIDATING)
+        if claim is not None:
+            mine = mine.filter(claimed_by=claim)
+        if not mine.update(
             status=BatchStatus.DONE, stage=Stage.FINISHED, rows_applied=totals.applied, rows_decided=totals.decided,
-            finished_at=now, claimed_at=None, claim_token="",
-        )
+            finished_at=now, claimed_at=None, claimed_by="", lease_until=None,
+        ):
+            raise LeaseLost(batch.pk)
         audit_record_many([{
             "actor": agent, "action": "batch.apply", "target": ("batches.batch", batch.pk),
             "data": {"kind": batch.kind, "applied": totals.applied, "decided_on_the_spot": totals.decided,

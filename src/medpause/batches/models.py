@@ -4,11 +4,23 @@ Messages are never stored: an error is a code, a message key and its parameters,
 when read in the reader's language (batches.messages)."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class BatchStatus(models.TextChoices):
     VALIDATING = "validating", _("In progress")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class BatchState(models.TextChoices):
+    """What a unit is told: the status, and while in progress whether a worker holds the batch
+    (its lease runs) and at which stage, or whether it waits for one."""
+
+    QUEUED = "queued", _("Waiting for a worker")
+    VALIDATING = "validating", _("Checking the rows")
+    APPLYING = "applying", _("Applying the rows")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 
@@ -42,9 +54,11 @@ class Batch(models.Model):
     file_error_key = models.CharField(max_length=64, blank=True)
     file_error_params = models.JSONField(default=dict, blank=True)
     file_error_row = models.PositiveIntegerField(null=True, blank=True)
-    # The worker running it: claimed_at is refreshed as it goes; a stale claim means it died.
+    # The worker running it holds a lease (medpause.batches.lease): claimed_by names the worker,
+    # lease_until is renewed while it works; once lapsed, another worker takes the batch over.
     claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     validated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -52,7 +66,7 @@ class Batch(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "claimed_at"]), models.Index(fields=["unit", "created_at"])]
+        indexes = [models.Index(fields=["status", "lease_until"]), models.Index(fields=["unit", "created_at"])]
         verbose_name = _("batch")
         verbose_name_plural = _("batches")
 
@@ -62,6 +76,19 @@ class Batch(models.Model):
     @property
     def running(self) -> bool:
         return self.status == BatchStatus.VALIDATING
+
+    @property
+    def state(self) -> str:
+        return self.state_at(timezone.now())
+
+    def state_at(self, now) -> str:
+        """queued | validating | applying | done | failed (BatchState): in progress counts as
+        waiting unless a worker's lease on it runs at `now`."""
+        if self.status != BatchStatus.VALIDATING:
+            return self.status
+        if not self.claimed_by or self.lease_until is None or self.lease_until <= now:
+            return BatchState.QUEUED
+        return BatchState.APPLYING if self.stage == Stage.APPLYING else BatchState.VALIDATING
 
 
 class BatchRow(models.Model):

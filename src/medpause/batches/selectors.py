@@ -47,6 +47,7 @@ def batch_progress(batch: Batch) -> dict:
         "kind": batch.kind,
         "status": batch.status,
         "stage": batch.stage,
+        "state": batch.state,
         "file_name": batch.original_name,
         "rows_total": batch.rows_total,
         "rows_validated": batch.rows_validated,

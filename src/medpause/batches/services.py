@@ -1,13 +1,12 @@
-"""Writes on batches: the upload (store the file, create the Batch, start the work after
-commit), and running a batch: claim it, validate every row, then apply all rows at once or
-fail with each row's errors."""
+"""Writes on batches: the upload (store the file, create the Batch, queue the work after
+commit), and running a batch: claim it under a lease (batches.lease), validate every row, then
+apply all rows at once or fail with each row's errors."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import logging
-import secrets
 import uuid
 from contextlib import closing
 
@@ -21,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from medpause.accounts.models import Role
 from medpause.accounts.permissions import require_role
 from medpause.audit.services import audit_record
-from medpause.batches.apply import Rejudged, apply_batch
+from medpause.batches import lease
+from medpause.batches.apply import LeaseLost, Rejudged, apply_batch
 from medpause.batches.isolation import isolated_rows
 from medpause.batches.messages import MESSAGES, render
 from medpause.batches.models import Batch, BatchRow, BatchStatus, Stage
@@ -31,6 +31,7 @@ from medpause.batches.validate import check_rows_together as _check_rows_togethe
 from medpause.cases.models import Kind
 from medpause.common.dates import today
 from medpause.common.errors import DomainError, Refused
+from medpause.common.requestctx import task_context
 
 logger = logging.getLogger("medpause.batches")
 
@@ -62,10 +63,6 @@ def memory_mb() -> int:
 
 def max_attempts() -> int:
     return int(_setting("MEDPAUSE_BATCH_MAX_ATTEMPTS", 5))
-
-
-def stale_after() -> dt.timedelta:
-    return dt.timedelta(seconds=int(_setting("MEDPAUSE_BATCH_STALE_SECONDS", 600)))
 
 
 def _unsupported(key: str = "unsupported_file_type") -> DomainError:
@@ -126,76 +123,62 @@ def batch_create(*, actor, kind: str, upload, filename: str = "") -> Batch:
 
 
 def start(batch_id: int) -> None:
-    """Run the batch outside the request: a background thread (default), inline (tests), or
-    not at all ("off": `medpause batches run` from cron or a systemd timer picks it up)."""
-    mode = _setting("MEDPAUSE_BATCH_RUNNER", "thread")
+    """Hand the batch to the workers, once the upload has committed (MEDPAUSE_BATCH_RUNNER):
+    "task" (default) enqueues it on the task queue (`medpause worker` runs it), "inline" runs it
+    here and now (tests, `medpause batches run`), "off" leaves it for a worker to find."""
+    mode = _setting("MEDPAUSE_BATCH_RUNNER", "task")
     if mode == "inline":
         batch_run(batch_id=batch_id)
-    elif mode == "thread":
-        import threading
+    elif mode == "task":
+        from medpause.batches.tasks import run_batch
 
-        threading.Thread(target=_run_in_thread, args=(batch_id,), name=f"batch-{batch_id}", daemon=True).start()
-
-
-def _run_in_thread(batch_id: int) -> None:
-    from django.db import connection
-
-    try:
-        batch_run(batch_id=batch_id)
-    except Exception:  # noqa: BLE001 - a thread has no one to raise to; the command will retry
-        logger.exception("batch %s stopped with an error; `medpause batches run` will retry it", batch_id)
-    finally:
-        connection.close()
+        run_batch.enqueue(batch_id, **task_context())
 
 
-def _claim(batch_id: int, *, stale: dt.timedelta) -> str | None:
-    """Take the batch for this worker, unless another live worker has it."""
-    token = secrets.token_hex(8)
+def unfinished(*, waited: dt.timedelta | None = None) -> list[int]:
+    """Batches in progress that no worker holds: never started, given back, or their worker's
+    lease lapsed. With `waited`, a batch nobody has claimed yet counts only once it has waited
+    that long (its task may be on its way)."""
     now = timezone.now()
-    taken = Batch.objects.filter(pk=batch_id, status=BatchStatus.VALIDATING).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale)
-    ).update(claimed_at=now, claim_token=token)
-    return token if taken else None
+    found = Batch.objects.filter(lease.free(now))
+    if waited is not None:
+        found = found.filter(~Q(claimed_by="") | Q(created_at__lte=now - waited))
+    return list(found.order_by("created_at", "id").values_list("pk", flat=True))
 
 
-def _release(batch_id: int, token: str) -> None:
-    Batch.objects.filter(pk=batch_id, claim_token=token).update(claimed_at=None, claim_token="")
-
-
-def unfinished(*, stale: dt.timedelta | None = None) -> list[int]:
-    """Batches nobody is working on: never started, or their worker stopped answering."""
-    stale = stale if stale is not None else stale_after()
-    now = timezone.now()
-    return list(
-        Batch.objects.filter(status=BatchStatus.VALIDATING)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale))
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)
-    )
-
-
-def batch_run(*, batch_id: int, stale: dt.timedelta | None = None, crash_after: int | None = None) -> Batch | None:
-    """Run one batch to its end. Safe to call twice (a second worker finds it claimed or
-    finished); after a crash, the rerun validates again and applies once."""
-    token = _claim(batch_id, stale=stale if stale is not None else stale_after())
-    if token is None:
+def batch_run(*, batch_id: int, crash_after: int | None = None) -> Batch | None:
+    """Run one batch to its end under a lease (batches.lease). Safe to call twice, from two
+    workers at once: the second finds it held or finished (None). After a crash, the rerun
+    validates again and applies once."""
+    claim = lease.claim(batch_id)
+    if claim is None:
         return None
     try:
-        Batch.objects.filter(pk=batch_id).update(attempts=F("attempts") + 1)
-        batch = Batch.objects.get(pk=batch_id)
-        if batch.attempts > max_attempts():  # it failed every time: stop retrying, say so
-            Batch.objects.filter(pk=batch_id).update(file_error_code="internal_error", file_error_key="internal_error")
-            return _finish_failed(batch)
-        if not _validate(batch):
-            return _finish_failed(batch)
-        try:
-            return apply_batch(batch.pk, crash_after=crash_after)
-        except Rejudged as exc:
-            _record_rejudged(batch, exc)
-            return _finish_failed(batch)
+        with lease.Heartbeat(batch_id, claim):
+            return _run_claimed(batch_id, claim, crash_after)
+    except LeaseLost:
+        logger.warning("batch %s: taken over by another worker, nothing applied here", batch_id)
+        return None
     except BaseException:
-        _release(batch_id, token)  # so that the command takes it up again at once
+        lease.release(batch_id, claim)  # so that a worker takes it up again at once
         raise
+
+
+def _run_claimed(batch_id: int, claim: str, crash_after: int | None) -> Batch | None:
+    Batch.objects.filter(pk=batch_id).update(attempts=F("attempts") + 1)
+    batch = Batch.objects.get(pk=batch_id)
+    if batch.attempts > max_attempts():  # it failed every time: stop retrying, say so
+        Batch.objects.filter(pk=batch_id).update(file_error_code="internal_error", file_error_key="internal_error")
+        return _finish_failed(batch, claim)
+    if not _validate(batch):
+        return _finish_failed(batch, claim)
+    if not lease.held(batch_id, claim):
+        raise LeaseLost(batch_id)
+    try:
+        return apply_batch(batch.pk, crash_after=crash_after, claim=claim)
+    except Rejudged as exc:
+        _record_rejudged(batch, exc)
+        return _finish_failed(batch, claim)
 
 
 def _validate(batch: Batch) -> bool:
@@ -249,12 +232,13 @@ def _record_rejudged(batch: Batch, exc: Rejudged) -> None:
         Batch.objects.filter(pk=batch.pk).update(rows_ok=total - failed, rows_failed=failed)
 
 
-def _finish_failed(batch: Batch) -> Batch:
+def _finish_failed(batch: Batch, claim: str) -> Batch:
     with transaction.atomic():
-        Batch.objects.filter(pk=batch.pk).update(
+        if not Batch.objects.filter(pk=batch.pk, status=BatchStatus.VALIDATING, claimed_by=claim).update(
             status=BatchStatus.FAILED, stage=Stage.FINISHED, finished_at=timezone.now(), claimed_at=None,
-            claim_token="",
-        )
+            claimed_by="", lease_until=None,
+        ):
+            raise LeaseLost(batch.pk)
         batch.refresh_from_db()
         audit_record(
             actor=batch.created_by, action="batch.fail", target=batch,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from medpause.accounts.models import Role
 from medpause.accounts.permissions import batches_visible_to, role_required
 from medpause.batches import blank
-from medpause.batches.models import BatchStatus
+from medpause.batches.models import BatchState, BatchStatus
 from medpause.batches.selectors import (
     batch_errors,
     batch_get,
@@ -92,6 +92,7 @@ def batch_detail(request, pk: int):
     progress = batch_progress(batch)
     context = {
         "batch": batch, "progress": progress, "errors": listed, "errors_truncated": truncated,
+        "state_label": BatchState(progress["state"]).label,
         "running": batch.status == BatchStatus.VALIDATING, "refresh_seconds": REFRESH_SECONDS,
     }
     return render(request, "batches/detail.html", context)

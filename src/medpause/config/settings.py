@@ -27,6 +27,9 @@ MEDPAUSE_BATCH_MAX_UNPACKED_MB, MEDPAUSE_BATCH_MAX_RATIO  how far a batch workbo
                    members' declared sizes in total (50 MiB), unpacked over packed (100)
 MEDPAUSE_BATCH_MEMORY_MB  the address space of the child process reading a batch file (1024)
 MEDPAUSE_PUBLIC_RATE  requests a minute one client may make to the public pages and API (120)
+MEDPAUSE_BATCH_LEASE_SECONDS  how long a worker's claim on a batch file lasts unless renewed (30);
+                   a dead worker's batch is taken over by another worker after it
+MEDPAUSE_REMIND_AT  the local time of day `medpause worker` runs the daily reminders (06:15)
 """
 
 import os
@@ -72,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # its static files: Swagger UI for the API's docs, served from here (api/api.py)
+    "django_tasks",  # the task framework (Django 6's django.tasks, backported)
+    "django_tasks_db",  # its database backend: the queue is a table (ADR 0008)
     "medpause.accounts",
     "medpause.audit",
     "medpause.policy",
@@ -242,6 +247,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 MEDPAUSE_PRODUCTION = _env_bool("MEDPAUSE_PRODUCTION")
 if MEDPAUSE_PRODUCTION:  # HTTPS only, HSTS, secure cookies, no framing, no debug (config/production.py)
     globals().update(production(os.environ))
+
+# Background work (ADR 0008): tasks are rows of the database's task table, run by `medpause
+# worker` (which also runs the daily jobs); `./dev serve` starts one beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker's claim on a batch file: renewed every third of it while the worker runs the batch;
+# once it has lapsed, another worker takes the batch over (medpause.batches.lease)
+MEDPAUSE_BATCH_LEASE_SECONDS = int(os.environ.get("MEDPAUSE_BATCH_LEASE_SECONDS", 30))
+# When the daily reminders run (the time zone's local time), once a day (medpause.ops.worker)
+MEDPAUSE_REMIND_AT = os.environ.get("MEDPAUSE_REMIND_AT", "06:15")
 
 # The task queue's probe for /readyz, /metrics and the admin index (medpause.ops.queue)
 MEDPAUSE_QUEUE_PROBE = "medpause.ops.queue.database_queue"

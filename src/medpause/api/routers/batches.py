@@ -23,6 +23,7 @@ from medpause.batches.services import batch_create
 router = Router(tags=["batches"])
 
 BatchStatus = Literal["validating", "done", "failed"]
+BatchState = Literal["queued", "validating", "applying", "done", "failed"]
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,6 +31,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class BatchCreated(Schema):
     id: int
     status: BatchStatus
+    state: BatchState = Field(description="queued until a worker takes the batch")
 
 
 class BatchError(Schema):
@@ -43,6 +45,10 @@ class BatchOut(Schema):
     kind: Literal["stop", "resume"]
     status: BatchStatus
     stage: Literal["queued", "validating", "applying", "finished"]
+    state: BatchState = Field(
+        description="what is happening now: queued (waiting for a worker: not yet taken, or its worker "
+        "stopped and another will take it over), validating, applying (a worker holds it), done, failed"
+    )
     file_name: str
     rows_total: int = Field(description="data rows in the file, known once all are read")
     rows_validated: int = Field(description="rows checked so far")
@@ -74,7 +80,7 @@ def batch_upload(request, kind: Form[Literal["stop", "resume"]], file: File[Uplo
     before anything parses it). Every other problem is reported on the batch with its row number."""
     user = require_role(request.auth, Role.UNIT_AGENT)
     batch = batch_create(actor=user, kind=kind, upload=file, filename=(file.name or "")[-200:])
-    return Status(202, {"id": batch.pk, "status": batch.status})
+    return Status(202, {"id": batch.pk, "status": batch.status, "state": batch.state})
 
 
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:

@@ -1,32 +1,24 @@
-"""`medpause batches run`: finish every batch nobody is working on.
+"""`medpause batches run`: finish, here and now, every batch file no worker holds.
 
-Uploads start their work in a background thread when the upload commits; if that process
-stops (restart, crash, killed worker), the batch stays unfinished. Production runs this
-command every minute from cron or a systemd timer (docs/operations.md, docs/performance.md);
-a batch whose worker has not reported for MEDPAUSE_BATCH_STALE_SECONDS is taken over."""
-
-import datetime as dt
+Uploads are queued as tasks that `medpause worker` runs, and a worker takes over a batch whose
+worker's lease lapsed (MEDPAUSE_BATCH_LEASE_SECONDS); this command is for running them by hand
+(or without a worker): it takes each free batch under its own lease, as a worker would."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Run unfinished unit batch files (stop/resume)."
+    help = "Run unfinished unit batch files (stop/resume) that no worker holds."
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["run", "list"])
         parser.add_argument("--batch", type=int, help="only this batch")
-        parser.add_argument(
-            "--stale-after", type=int, default=None,
-            help="take over a batch whose worker has been silent this many seconds (default: setting)",
-        )
 
-    def handle(self, *args, action, batch=None, stale_after=None, **options):
+    def handle(self, *args, action, batch=None, **options):
         from medpause.batches.models import Batch
         from medpause.batches.services import batch_run, unfinished
 
-        stale = dt.timedelta(seconds=stale_after) if stale_after is not None else None
-        ids = unfinished(stale=stale)
+        ids = unfinished()
         if batch is not None:
             if not Batch.objects.filter(pk=batch).exists():
                 raise CommandError(f"no batch {batch}")
@@ -36,7 +28,7 @@ class Command(BaseCommand):
                 self.stdout.write(str(pk))
             return
         for pk in ids:
-            result = batch_run(batch_id=pk, stale=stale)
+            result = batch_run(batch_id=pk)
             if result is None:
                 self.stdout.write(f"batch {pk}: taken by another worker")
             else:
