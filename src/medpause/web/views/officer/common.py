@@ -78,15 +78,21 @@ class Row:
 
 
 def rows(apps, on: dt.date) -> list[Row]:
-    return [
-        Row(
+    """The rows of a list: what is left of the review time limit only for applications still
+    pending (a decided one has none), computed once per distinct due date."""
+    left: dict[dt.date | None, int | None] = {}
+    result = []
+    for a in apps:
+        pending = a.status in PENDING_STATUSES
+        if pending and a.due_date not in left:
+            left[a.due_date] = days_left(a.due_date, on)
+        result.append(Row(
             app=a,
             reason_name=reason_name(a.policy_version, a.reason),
-            days_left=days_left(a.due_date, on),
-            pending=a.status in PENDING_STATUSES,
-        )
-        for a in apps
-    ]
+            days_left=left[a.due_date] if pending else None,
+            pending=pending,
+        ))
+    return result
 
 
 def region_choice(request, data) -> tuple[list[Region], Region | None]:
@@ -112,13 +118,17 @@ def coverage(viewer, person, on: dt.date) -> dict:
     except person.__class__.card.RelatedObjectDoesNotExist:
         card = None
     periods = []
+    in_force: dict = {}  # the policy of a region on a day, looked up once
     for s in suspensions_of(user=viewer, person=person):
         pv = s.stop_application.policy_version if s.stop_application_id else None
         if pv is None:
-            try:
-                pv, _policy = policy_in_force(region=s.region, on=s.start_date)
-            except DomainError:
-                pv = None
+            key = (s.region_id, s.start_date)
+            if key not in in_force:
+                try:
+                    in_force[key], _policy = policy_in_force(region=s.region, on=s.start_date)
+                except DomainError:
+                    in_force[key] = None
+            pv = in_force[key]
         periods.append({"suspension": s, "reason_name": reason_name(pv, s.reason) if pv else s.reason})
     return {
         "card": card,
