@@ -106,10 +106,20 @@ def test_working_days_left_once_per_due_date_and_only_when_pending(client, offic
                       decided=dt.timedelta(days=1))
     calls = []
     real = common.working_days_between
-    monkeypatch.setattr(common, "working_days_between", lambda a, b: calls.append(b) or real(a, b))
+    monkeypatch.setattr(common, "working_days_between", lambda a, b: calls.append((a, b)) or real(a, b))
     response = client.get(url("queue"), {"status": "all"})
     assert response.status_code == 200
-    assert sorted(calls) == [due, due + dt.timedelta(days=1)]
+    on = timezone.localdate()
+    assert sum(abs((b - a).days) for a, b in calls) == (due + dt.timedelta(days=1) - on).days  # one walk
+    assert all(b <= due + dt.timedelta(days=1) for _a, b in calls)  # nothing for the decided ones
+    assert len(calls) <= 3
+
+
+def test_days_left_of_many_due_dates_matches_one_by_one():
+    on = dt.date(2026, 10, 9)
+    dues = [on + dt.timedelta(days=d) for d in (-400, -38, -7, -1, 0, 1, 3, 9, 31, 200)]
+    left = common.days_left_of(dues, on)
+    assert left == {due: common.working_days_between(on, due) for due in dues} | {on: 0}
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -143,3 +153,20 @@ def test_a_persons_applications_page_newest_first(client, officer, monkeypatch):
     assert seen == expected
     back = client.get(url("person", person.pk) + links(html)["prev"]).content.decode()
     assert references(back) == expected[4:8]
+
+
+def test_lists_leave_the_policy_document_unread(client, officer):
+    """Each row names its reason by its policy version; the version's resolved document (tens of
+    kilobytes of JSON) is not read and decoded once per row."""
+    person = make_person("110000", category="flexible")
+    apps = bulk.applications(person, 3, status="approved", submitted=T0, decided=dt.timedelta(days=1))
+    bulk.suspensions_of(apps)
+    for page_url in (url("queue") + "?status=all", url("person", person.pk), url("application", apps[0].pk)):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(page_url).status_code == 200
+        lists = [q["sql"] for q in ctx.captured_queries
+                 if q["sql"].startswith("SELECT") and ('FROM "cases_application"' in q["sql"]
+                                                       or 'FROM "cases_suspension"' in q["sql"])
+                 and '"cases_application"."id" = ' not in q["sql"]]  # the one application shown: not a list
+        assert lists, page_url
+        assert not [sql for sql in lists if '"policy_policyversion"."document"' in sql], page_url

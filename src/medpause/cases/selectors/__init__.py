@@ -60,7 +60,8 @@ def suspensions_of(*, user, person) -> list[Suspension]:
     """The periods without benefits of `person` that `user` may see, oldest first."""
     return list(
         suspensions_visible_to(user).filter(person=person)
-        .select_related("region__parent", "stop_application__policy_version").order_by("start_date")
+        .select_related("region__parent", "stop_application__policy_version")
+        .defer("stop_application__policy_version__document").order_by("start_date")
     )
 
 

@@ -23,6 +23,9 @@ DUE_FILTERS = (OVERDUE, SOON, LATER)
 PENDING = [s for s in Status if s in PENDING_STATUSES]  # in the order of the state machine
 UNDRAFTED = [s for s in Status if s != Status.DRAFT]
 KEY = ("first_submitted_at", "id")
+# A list names each row's reason by its policy version (policy_of needs its id and checksum only):
+# the resolved policy document, tens of kilobytes of JSON, is not read and decoded for every row.
+LIST_DEFERRED = ("policy_version__document",)
 
 
 def review_queue(
@@ -41,7 +44,7 @@ def review_queue(
         qs = qs.filter(reason=reason)
     if due:
         qs = qs.filter(due_filter(due, on))
-    return qs.order_by(F("first_submitted_at").asc(nulls_last=True), "id")
+    return qs.defer(*LIST_DEFERRED).order_by(F("first_submitted_at").asc(nulls_last=True), "id")
 
 
 def due_filter(due: str, on: dt.date) -> Q:
@@ -115,7 +118,10 @@ def count_up_to(qs: QuerySet, cap: int) -> int:
 def bureau_applications_of(*, user, person_id: int) -> QuerySet[Application]:
     """A person's applications in the bureau's hands, newest first: an applicant's draft is
     still their own work, a counter draft is the bureau's."""
-    return applications_visible_to(user).filter(IN_BUREAU_HANDS, person_id=person_id).order_by("-created_at")
+    return (
+        applications_visible_to(user).filter(IN_BUREAU_HANDS, person_id=person_id)
+        .defer(*LIST_DEFERRED).order_by("-created_at")
+    )
 
 
 def queue_regions() -> list[Region]:
