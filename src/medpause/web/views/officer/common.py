@@ -77,22 +77,33 @@ class Row:
         return -self.days_left if self.overdue else 0
 
 
+def days_left_of(due_dates, on: dt.date) -> dict[dt.date, int]:
+    """Working days left on `on` to each due date, walking the calendar once from the earliest
+    to the latest: the count between two dates is the difference of their counts from `on`."""
+    left: dict[dt.date, int] = {}
+    previous, count = on, 0
+    for due in sorted(set(due_dates) | {on}):
+        count += working_days_between(previous, due)
+        left[due], previous = count, due
+    base = left[on]
+    return {due: n - base for due, n in left.items()}
+
+
 def rows(apps, on: dt.date) -> list[Row]:
     """The rows of a list: what is left of the review time limit only for applications still
     pending (a decided one has none), computed once per distinct due date."""
-    left: dict[dt.date | None, int | None] = {}
-    result = []
-    for a in apps:
-        pending = a.status in PENDING_STATUSES
-        if pending and a.due_date not in left:
-            left[a.due_date] = days_left(a.due_date, on)
-        result.append(Row(
+    apps = list(apps)
+    pending = [a.status in PENDING_STATUSES for a in apps]
+    left = days_left_of((a.due_date for a, p in zip(apps, pending, strict=True) if p and a.due_date), on)
+    return [
+        Row(
             app=a,
             reason_name=reason_name(a.policy_version, a.reason),
-            days_left=left[a.due_date] if pending else None,
-            pending=pending,
-        ))
-    return result
+            days_left=left.get(a.due_date) if p else None,
+            pending=p,
+        )
+        for a, p in zip(apps, pending, strict=True)
+    ]
 
 
 def region_choice(request, data) -> tuple[list[Region], Region | None]:
