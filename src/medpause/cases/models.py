@@ -1,8 +1,12 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.models import ApplicantType
-from medpause.cases.states import Action, Status
+from medpause.cases.states import PENDING_STATUSES, Action, Status
+
+# The statuses of applications still waiting for the bureau, as the partial indexes name them.
+PENDING = Q(status__in=sorted(PENDING_STATUSES))
 
 
 class Kind(models.TextChoices):
@@ -47,6 +51,14 @@ class Application(models.Model):
             models.Index(fields=["region", "status", "first_submitted_at"]),
             models.Index(fields=["person", "status"]),
             models.Index(fields=["unit", "status"]),
+            # The review queue's keyset, every status and the pending ones only.
+            models.Index(fields=["region", "first_submitted_at", "id"], name="cases_app_queue"),
+            models.Index(fields=["region", "first_submitted_at", "id"], condition=PENDING, name="cases_app_pending"),
+            # Overdue reviews (the reminder job, the statistics' overdue count).
+            models.Index(fields=["due_date"], condition=PENDING, name="cases_app_pending_due"),
+            models.Index(fields=["region", "decided_at"], name="cases_app_decided"),
+            # A person's applications, newest first.
+            models.Index(fields=["person", "created_at", "id"], name="cases_app_person_created"),
         ]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -118,7 +130,14 @@ class Suspension(models.Model):
 
     class Meta:
         ordering = ["person", "start_date"]
-        indexes = [models.Index(fields=["person", "start_date"])]
+        indexes = [
+            models.Index(fields=["person", "start_date"]),
+            # The reminder job: open, resumable stops not reminded yet, by planned end.
+            models.Index(
+                fields=["planned_end_date"], name="cases_susp_to_remind",
+                condition=Q(end_date__isnull=True, reminded_at__isnull=True, terminating=False),
+            ),
+        ]
         verbose_name = _("suspension")
         verbose_name_plural = _("suspensions")
 

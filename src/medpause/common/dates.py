@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,7 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return max(months, 0)
 
 
+@functools.lru_cache(maxsize=16384)  # ~45 years of days; the library takes ~0.1 ms a day
 def is_working_day(day: dt.date) -> bool:
     """Chinese statutory working day (holidays and make-up working days from chinese-calendar);
     for years the library does not know yet, Monday to Friday (see docs/adr/0004)."""

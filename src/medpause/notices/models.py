@@ -20,6 +20,12 @@ class Notice(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [  # each reader's notices, newest first
+            models.Index(fields=["region", "created_at"], name="notices_region_created"),
+            models.Index(fields=["person", "created_at"], name="notices_person_created"),
+            models.Index(fields=["unit", "created_at"], name="notices_unit_created"),
+            models.Index(fields=["application", "code"], name="notices_application_code"),
+        ]
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
 

@@ -28,7 +28,8 @@ from medpause.api.schemas import Day, Id, Input, Kind, ObjectId, StatusOut, Time
 from medpause.audit.services import audit_read
 from medpause.cases import services
 from medpause.cases.selectors import application_get, missing_documents
-from medpause.cases.selectors.queue import queue_after, review_queue
+from medpause.cases.selectors.keyset import Position
+from medpause.cases.selectors.queue import queue_page, review_queue
 from medpause.cases.states import allowed_actions
 from medpause.common.errors import DomainError
 from medpause.registry.selectors import person_get
@@ -240,18 +241,19 @@ def application_list(request, query: Query[ListQuery]):
     last = _cursor_position(query, user, mode) if query.cursor else None
     if reviewer:
         qs = review_queue(user=user, statuses=[query.status] if query.status else None)
-        if last is not None:
-            qs = queue_after(qs, first_submitted_at=last[1], pk=last[0])
+        shown = queue_page(qs, limit=query.limit, after=Position(last[1], last[0]) if last else None)
+        rows, more = shown.items, shown.next is not None
     else:
         qs = applications_visible_to(user).order_by("-id")
         if query.status:
             qs = qs.filter(status=query.status)
         if last is not None:
             qs = qs.filter(id__lt=last[0])
-    rows = list(qs[: query.limit + 1])
-    next_cursor = None
-    if len(rows) > query.limit:
+        rows = list(qs[: query.limit + 1])
+        more = len(rows) > query.limit
         rows = rows[: query.limit]
+    next_cursor = None
+    if more:
         final = rows[-1]
         submitted = final.first_submitted_at if reviewer else None
         state = {"m": mode, "s": query.status, "u": user.pk, "i": final.pk,

@@ -58,7 +58,11 @@ def is_editable(application: Application) -> bool:
 
 def suspensions_of(*, user, person) -> list[Suspension]:
     """The periods without benefits of `person` that `user` may see, oldest first."""
-    return list(suspensions_visible_to(user).filter(person=person).order_by("start_date"))
+    return list(
+        suspensions_visible_to(user).filter(person=person)
+        .select_related("region__parent", "stop_application__policy_version")
+        .defer("stop_application__policy_version__document").order_by("start_date")
+    )
 
 
 def current_suspension(*, person) -> Suspension | None:

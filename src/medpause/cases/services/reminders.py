@@ -1,38 +1,60 @@
-"""The daily reminder job: planned ends of stops coming near, reviews past their time limit."""
+"""The daily reminder job: planned ends of stops coming near, reviews past their time limit.
+Set-based: a few queries per thousand reminders, two when there is nothing new."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from medpause.cases.models import Application, Suspension
 from medpause.cases.states import PENDING_STATUSES
-from medpause.notices.services import notice_send, notice_send_once
+from medpause.notices.models import Notice
+
+CHUNK = 2000
+PLANNED_END, OVERDUE = "suspension.planned_end", "review.overdue"
+
+
+def _insert(notices: list[Notice]) -> int:
+    """Notices that carry a dedupe_key: one already made (by an earlier or a concurrent run) is
+    left as it is."""
+    Notice.objects.bulk_create(notices, batch_size=CHUNK, ignore_conflicts=True)
+    return len(notices)
 
 
 @transaction.atomic
 def reminders_send(*, on: dt.date, days_ahead: int = 14) -> int:
     """Remind people whose stop is planned to end within `days_ahead` days (once per stop),
-    and flag review deadlines that have passed. Returns how many notices were made."""
+    and flag review deadlines that have passed (once per application). Returns how many
+    notices were made."""
     made = 0
-    due = Suspension.objects.select_for_update().filter(
+    due = Suspension.objects.filter(
         end_date__isnull=True, terminating=False, planned_end_date__isnull=False,
         planned_end_date__lte=on + dt.timedelta(days=days_ahead), reminded_at__isnull=True,
     )
-    for suspension in due:
-        notice_send(
-            person_id=suspension.person_id, code="suspension.planned_end",
-            params={"date": suspension.planned_end_date.isoformat()},
-        )
-        suspension.reminded_at = timezone.now()
-        suspension.save(update_fields=["reminded_at"])
-        made += 1
-    overdue = Application.objects.filter(status__in=PENDING_STATUSES, due_date__lt=on)
-    for app in overdue:
-        made += int(notice_send_once(
-            application_id=app.pk, region_id=app.region_id, code="review.overdue",
-            params={"reference": app.reference, "date": app.due_date.isoformat()},
-        ))
+    now = timezone.now()
+    locked = due.select_for_update().order_by("pk").values_list("pk", "person_id", "planned_end_date")
+    while chunk := list(locked[:CHUNK]):  # locked, reminded, marked: a concurrent run waits, then finds none
+        made += _insert([
+            Notice(person_id=person_id, code=PLANNED_END, params={"date": end.isoformat()},
+                   dedupe_key=f"{PLANNED_END}:{pk}")
+            for pk, person_id, end in chunk
+        ])
+        Suspension.objects.filter(pk__in=[pk for pk, _person, _end in chunk]).update(reminded_at=now)
+    flagged = Notice.objects.filter(application_id=OuterRef("pk"), code=OVERDUE)
+    overdue = (
+        Application.objects.filter(status__in=PENDING_STATUSES, due_date__lt=on)
+        .exclude(Exists(flagged)).order_by("pk").values_list("pk", "region_id", "reference", "due_date")
+    )
+    last = 0
+    while chunk := list(overdue.filter(pk__gt=last)[:CHUNK]):
+        last = chunk[-1][0]
+        made += _insert([
+            Notice(application_id=pk, region_id=region_id, code=OVERDUE,
+                   params={"reference": reference, "date": due_date.isoformat()},
+                   dedupe_key=f"{OVERDUE}:application:{pk}")
+            for pk, region_id, reference, due_date in chunk
+        ])
     return made

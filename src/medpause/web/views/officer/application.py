@@ -38,6 +38,7 @@ from medpause.web.views.officer.common import (
 )
 from medpause.web.views.officer.forms import DECISION_FORMS, decision_form
 
+OTHERS_SHOWN = 20  # the person's latest other applications; all of them are on the person's page
 REVIEW_ACTIONS = (Action.TAKE, Action.APPROVE, Action.REJECT, Action.REQUEST_SUPPLEMENT)
 VIEWABLE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # A document is shown inside the page's frame: nothing in it may run or load anything else.
@@ -134,7 +135,8 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
         DECISION_FORMS[action][0]: bound.get(action) or decision_form(action, app)
         for action in allowed if action != Action.TAKE
     }
-    others = bureau_applications_of(user=request.user, person_id=app.person_id).exclude(pk=app.pk)
+    others = list(bureau_applications_of(user=request.user, person_id=app.person_id).exclude(pk=app.pk)[
+        : OTHERS_SHOWN + 1])
     left = days_left(app.due_date, on)
     pending = app.status in PENDING_STATUSES
     overdue = pending and left is not None and left < 0
@@ -149,7 +151,8 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
         "missing_count": len(missing_documents(app)),
         "coverage": coverage(request.user, app.person, on),
         "events": list(app.events.select_related("actor")),
-        "others": rows(others, on),
+        "others": rows(others[:OTHERS_SHOWN], on),
+        "others_more": len(others) > OTHERS_SHOWN,
         "allowed": allowed,
         "four_eyes": four_eyes,
         "can_take": Action.TAKE in allowed,

@@ -77,15 +77,32 @@ class Row:
         return -self.days_left if self.overdue else 0
 
 
+def days_left_of(due_dates, on: dt.date) -> dict[dt.date, int]:
+    """Working days left on `on` to each due date, walking the calendar once from the earliest
+    to the latest: the count between two dates is the difference of their counts from `on`."""
+    left: dict[dt.date, int] = {}
+    previous, count = on, 0
+    for due in sorted(set(due_dates) | {on}):
+        count += working_days_between(previous, due)
+        left[due], previous = count, due
+    base = left[on]
+    return {due: n - base for due, n in left.items()}
+
+
 def rows(apps, on: dt.date) -> list[Row]:
+    """The rows of a list: what is left of the review time limit only for applications still
+    pending (a decided one has none), computed once per distinct due date."""
+    apps = list(apps)
+    pending = [a.status in PENDING_STATUSES for a in apps]
+    left = days_left_of((a.due_date for a, p in zip(apps, pending, strict=True) if p and a.due_date), on)
     return [
         Row(
             app=a,
             reason_name=reason_name(a.policy_version, a.reason),
-            days_left=days_left(a.due_date, on),
-            pending=a.status in PENDING_STATUSES,
+            days_left=left.get(a.due_date) if p else None,
+            pending=p,
         )
-        for a in apps
+        for a, p in zip(apps, pending, strict=True)
     ]
 
 
@@ -112,13 +129,17 @@ def coverage(viewer, person, on: dt.date) -> dict:
     except person.__class__.card.RelatedObjectDoesNotExist:
         card = None
     periods = []
+    in_force: dict = {}  # the policy of a region on a day, looked up once
     for s in suspensions_of(user=viewer, person=person):
         pv = s.stop_application.policy_version if s.stop_application_id else None
         if pv is None:
-            try:
-                pv, _policy = policy_in_force(region=s.region, on=s.start_date)
-            except DomainError:
-                pv = None
+            key = (s.region_id, s.start_date)
+            if key not in in_force:
+                try:
+                    in_force[key], _policy = policy_in_force(region=s.region, on=s.start_date)
+                except DomainError:
+                    in_force[key] = None
+            pv = in_force[key]
         periods.append({"suspension": s, "reason_name": reason_name(pv, s.reason) if pv else s.reason})
     return {
         "card": card,

@@ -12,12 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from medpause.accounts.models import Role
 from medpause.accounts.permissions import has_role
 from medpause.audit.services import audit_read
+from medpause.cases.selectors.keyset import Position, newest_first_page
 from medpause.cases.selectors.queue import bureau_applications_of
 from medpause.common.dates import today
 from medpause.common.errors import NotFound
 from medpause.registry.selectors import contributions_of, person_by_id_number, person_get
 from medpause.web.views.officer.common import coverage, officer_only, page, rows
 from medpause.web.views.officer.forms import PersonLookupForm
+
+APPLICATIONS_SHOWN = 50  # a page of a person's applications, newest first
 
 
 @officer_only
@@ -58,10 +61,15 @@ def person(request, pk: int):
     audit_read(request.user, "person.view", someone, channel="officer")
     on = today()
     contributions = list(reversed(contributions_of(person=someone)))
+    shown = newest_first_page(
+        bureau_applications_of(user=request.user, person_id=someone.pk), "created_at", limit=APPLICATIONS_SHOWN,
+        after=Position.from_token(request.GET.get("after")), before=Position.from_token(request.GET.get("before")),
+    )
     return page(request, "person.html", {
         "person": someone,
         "coverage": coverage(request.user, someone, on),
-        "applications": rows(bureau_applications_of(user=request.user, person_id=someone.pk), on),
+        "applications": rows(shown.items, on),
+        "applications_page": shown,
         "contributions": contributions[:36],
         "contributions_total": len(contributions),
         "today": on,
