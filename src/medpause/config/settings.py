@@ -20,8 +20,13 @@ MEDPAUSE_METRICS_DIR  the worker processes' metrics files (default: metrics/ in 
 MEDPAUSE_REDIS_URL  one cache for every process and server (tokens, rate limits) in Redis (default:
                    per process, and the database for rate limits)
 MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
+MEDPAUSE_TRUSTED_PROXIES  addresses or CIDRs of the proxies whose X-Forwarded-For names the client
+                   (default: none, the direct peer is the client; medpause.common.clientip)
+MEDPAUSE_SIGNIN_FAILURES, MEDPAUSE_SIGNIN_COOLOFF_MINUTES  failed sign-ins of one user name from one
+                   address before it is locked out (5), and for how long (15)
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -63,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # sign-in throttling, counted in the database
     "medpause.accounts",
     "medpause.audit",
     "medpause.policy",
@@ -90,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in answers the lockout page
 ]
 
 # The HTTP API (/api/v1/) is served by its own handler with only what it needs (config/wsgi.py):
@@ -155,13 +162,36 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
+# Sign-in throttling (django-axes): failures are counted in the database, so every process and
+# machine sees them, per user name AND client address (medpause.common.clientip); past the limit
+# that pair is refused for the cool-off time, even with the right password: the sign-in page
+# answers 429 (web.views.auth.locked_out), the API's token request 429 `too_many_attempts`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+MEDPAUSE_TRUSTED_PROXIES = os.environ.get("MEDPAUSE_TRUSTED_PROXIES", "")
+AXES_FAILURE_LIMIT = int(os.environ.get("MEDPAUSE_SIGNIN_FAILURES", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("MEDPAUSE_SIGNIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "medpause.common.clientip.client_ip"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins go to the audit trail (accounts.signals)
+AXES_LOCKOUT_CALLABLE = "medpause.web.views.auth.locked_out"
+AXES_VERBOSE = False
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# ASVS V2.1: at least 12 characters, not like the user name or names, not a common password, not
+# only digits. Every password set through a service, the password change page or the admin.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
