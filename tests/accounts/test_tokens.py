@@ -38,7 +38,7 @@ def test_other_tests_hash_with_the_fast_hasher():
 
 def test_a_token_is_stored_only_as_its_hash():
     user = make_user("officer", region="110000", password="s3cret-pass-long")
-    raw, who = token_login(request=_request(), username=user.username, password="s3cret-pass-long")
+    raw, who, _expires = token_login(request=_request(), username=user.username, password="s3cret-pass-long")
     assert who == user and raw.startswith("mp_") and len(raw) > 40
     token = ApiToken.objects.get(user=user)
     assert token.key_hash != raw and len(token.key_hash) == 64
@@ -55,7 +55,7 @@ def test_wrong_password_or_inactive_user_gets_no_token():
     user = make_user("officer", region="110000", password="s3cret-pass-long")
     assert token_login(request=_request(), username=user.username, password="nope-nope-nope") is None
     assert token_login(request=_request(), username="nobody", password="s3cret-pass-long") is None
-    raw, _ = token_login(request=_request(), username=user.username, password="s3cret-pass-long")
+    raw, _, _ = token_login(request=_request(), username=user.username, password="s3cret-pass-long")
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert token_login(request=_request(), username=user.username, password="s3cret-pass-long") is None
     assert token_authenticate(raw=raw) is None

@@ -13,6 +13,7 @@ in hand (`acting_user`, set by accounts.middleware.SessionLimits)."""
 from __future__ import annotations
 
 import contextvars
+import time
 
 from medpause.accounts.models import User
 from medpause.audit.services import audit_record
@@ -20,6 +21,8 @@ from medpause.common.clientip import client_ip
 
 # What a user may do: a change to any of these is audited.
 POWERS = ("role", "region_id", "person_id", "unit_id", "institution_name", "is_staff", "is_superuser", "is_active")
+
+SIGNED_IN_AT, LAST_SEEN = "medpause_signed_in_at", "medpause_last_seen"  # in the session
 
 _acting: contextvars.ContextVar[User | None] = contextvars.ContextVar("medpause_acting_user", default=None)
 
@@ -66,6 +69,14 @@ def user_after_save(instance: User, created: bool, update_fields=None, **kwargs)
     instance._powers_before = None
 
 
+def session_started(request) -> None:
+    """At sign-in: the clocks of the session's limits start (accounts.middleware.SessionLimits)."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN] = now
+
+
 def channel_of(request) -> str:
     path = getattr(request, "path", "") or ""
     return "admin" if path.startswith("/admin/") else "api" if path.startswith("/api/") else "page"
@@ -76,6 +87,7 @@ def _sign_in_data(request, **extra) -> dict:
 
 
 def signed_in(sender, request, user, **kwargs) -> None:
+    session_started(request)
     audit_record(actor=user, action="auth.sign_in", target=user, data=_sign_in_data(request))
 
 

@@ -22,6 +22,9 @@ MEDPAUSE_REDIS_URL  one cache for every process and server (tokens, rate limits)
 MEDPAUSE_LOG_LEVEL  INFO by default; every line is one JSON object
 MEDPAUSE_TRUSTED_PROXIES  addresses or CIDRs of the proxies whose X-Forwarded-For names the client
                    (default: none, the direct peer is the client; medpause.common.clientip)
+MEDPAUSE_TOKEN_DAYS  days an API token is valid (30)
+MEDPAUSE_SESSION_HOURS, MEDPAUSE_IDLE_MINUTES  a signed-in session ends this long after signing in
+                   (12), an officer's or administrator's also after this long without a request (30)
 MEDPAUSE_SIGNIN_FAILURES, MEDPAUSE_SIGNIN_COOLOFF_MINUTES  failed sign-ins of one user name from one
                    address before it is locked out (5), and for how long (15)
 """
@@ -94,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "medpause.accounts.middleware.SessionLimits",  # absolute and idle limits; the audit's acting user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # a locked-out sign-in answers the lockout page
@@ -147,6 +151,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 MEDPAUSE_TOKEN_CACHE_SECONDS = int(os.environ.get("MEDPAUSE_TOKEN_CACHE_SECONDS", 30))
+MEDPAUSE_TOKEN_DAYS = int(os.environ.get("MEDPAUSE_TOKEN_DAYS", 30))  # an API token expires after this
 MEDPAUSE_TOKEN_EPOCH_FILE = DATA_DIR / "token-epoch"  # touched to empty every process's token cache
 # A read replica (streaming replication) takes the hospitals' eligibility reads; writes and
 # every other read stay on the primary (config/routers.py).
@@ -244,6 +249,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# Sessions end (accounts.middleware.SessionLimits): MEDPAUSE_SESSION_HOURS after signing in, for
+# everyone; an officer's or administrator's also after MEDPAUSE_IDLE_MINUTES without a request.
+MEDPAUSE_SESSION_HOURS = int(os.environ.get("MEDPAUSE_SESSION_HOURS", 12))
+MEDPAUSE_IDLE_MINUTES = int(os.environ.get("MEDPAUSE_IDLE_MINUTES", 30))
+SESSION_COOKIE_AGE = MEDPAUSE_SESSION_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

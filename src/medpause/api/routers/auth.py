@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
@@ -25,6 +27,7 @@ class TokenIn(Input):
 class TokenOut(Schema):
     token: str
     role: Role
+    expires_at: datetime
 
 
 class MeOut(Schema):
@@ -54,8 +57,8 @@ def token(request, payload: TokenIn):
     result = token_login(request=request, username=payload.username, password=payload.password)
     if result is None:
         raise DomainError("invalid_credentials", _("The username or the password is not correct."), status=401)
-    raw, user = result
-    return Status(200, {"token": raw, "role": user.role})
+    raw, user, expires_at = result
+    return Status(200, {"token": raw, "role": user.role, "expires_at": expires_at})
 
 
 @router.post("/revoke", auth=bearer, response={204: None, **errors(401)}, summary="Revoke the token used")
