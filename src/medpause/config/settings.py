@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",  # sign-in throttling, counted in the database
+    "django_otp",  # the one-time codes of officers and administrators (accounts.otp)
+    "django_otp.plugins.otp_totp",
     "medpause.accounts",
     "medpause.audit",
     "medpause.policy",
@@ -97,7 +99,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the one-time code was given
     "medpause.accounts.middleware.SessionLimits",  # absolute and idle limits; the audit's acting user
+    "medpause.web.middleware.SecondFactorRequired",  # officers and admins: the code before any page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # a locked-out sign-in answers the lockout page
@@ -185,6 +189,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins go to the audit trail (accounts.signals)
 AXES_LOCKOUT_CALLABLE = "medpause.web.views.auth.locked_out"
 AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "medpause"
+# The admin manages devices (deleting one lets its user enrol anew) but never shows their secrets
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
