@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # served: each request commits and closes
 
 
 def test_the_served_token_request_locks_out_in_the_error_shape(call):
