@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings as django_settings
+from django.test import Client
 
 from medpause.policy.models import PolicyVersion
 from medpause.policy.services import policies_load
@@ -71,3 +72,28 @@ def _audit_anchors(settings, tmp_path):
     """Each test's audit chain is anchored (if at all) in its own file, never in the data
     folder's, which belongs to the database of `./dev serve`."""
     settings.MEDPAUSE_AUDIT_ANCHOR = str(tmp_path / "audit-anchors.jsonl")
+
+
+password_only_login = Client.force_login  # signed in with the password, the one-time code still owed
+
+
+def _fully_signed_in(self, user, backend=None):
+    """Client.force_login in these tests: a whole sign-in, the one-time code of an officer or
+    administrator included (tests/accounts/test_second_factor.py signs in with the password
+    only, through `password_only_login`)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from medpause.accounts.permissions import needs_second_factor
+
+    password_only_login(self, user, backend)
+    if needs_second_factor(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_given(monkeypatch):
+    monkeypatch.setattr(Client, "force_login", _fully_signed_in)

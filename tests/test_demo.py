@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from medpause.accounts.models import User
 from medpause.accounts.permissions import applications_visible_to
@@ -51,7 +52,7 @@ def test_demo_creates_the_documented_world():
     assert set(users) == USERNAMES == {x.username for x in LOGINS}
     for login in LOGINS:
         assert users[login.username].role == login.role
-        assert token_login(username=login.username, password=DEMO_PASSWORD) is not None
+        assert token_login(request=RequestFactory().post("/api/v1/auth/token"), username=login.username, password=DEMO_PASSWORD) is not None
     assert {users[f"officer.{c}"].region.code for c in ("beijing", "shanghai", "wuhan", "chengdu")} == {
         "110000", "310000", "420100", "510100",
     }

@@ -133,6 +133,16 @@ def _build() -> SimpleNamespace:
     notify_application(action="submit", application_id=app.pk, reference=app.reference, person_id=app.person_id,
                        unit_id=app.unit_id, region_id=app.region_id)
     Group.objects.create(name="clerks")
+    # sign-in throttling's records, which the administrator reads (and deletes to unlock)
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    AccessAttempt.objects.create(username="someone", ip_address="192.0.2.1", failures_since_start=1, get_data="",
+                                 post_data="", user_agent="")
+    AccessFailureLog.objects.create(username="someone", ip_address="192.0.2.1", user_agent="")
+    AccessLog.objects.create(username="someone", ip_address="192.0.2.1", user_agent="")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=users["officer"], name="authenticator", confirmed=True)
     batch = batch_create(actor=agent, kind="stop", upload=SimpleUploadedFile("b.csv", _batch_csv(owner_person)),
                          filename="b.csv")
     run_batch.enqueue(batch.pk)  # the batch's task, waiting in the task queue (the admin lists it)
@@ -235,6 +245,10 @@ SITE: dict[str, Site] = {
     "": Site("/", answers(200)),
     "login/": Site("/login/", answers(302, anonymous=200)),  # signed in: on to the home page
     "logout/": Site("/logout/", answers(405)),  # POST only
+    "account/password/": Site("/account/password/", answers(200, anonymous=LOGIN)),  # every signed-in user
+    # the one-time code: asked of officers and administrators only (given already here: on to the home page)
+    "account/otp/": Site("/account/otp/", answers(302, anonymous=LOGIN)),
+    "account/otp/enrol/": Site("/account/otp/enrol/", answers(302, anonymous=LOGIN)),
     "guide/": Site("/guide/", answers(200)),
     "guide/reason/": Site("/guide/reason/", answers(200), query=GUIDE),
     "guide/answer/": Site("/guide/answer/", answers(200), query={**GUIDE, "reason": "resignation"}),
@@ -347,7 +361,9 @@ def test_site_route(world, route):
 # --- the administration site ----------------------------------------------------------------
 
 # Domain records are read-only in the admin; users and groups can be added and deleted there.
-ADMIN_EDITS = {"auth_group", "accounts_user"}
+ADMIN_EDITS = {"auth_group", "accounts_user", "otp_totp_totpdevice"}  # a lost device is deleted
+# Sign-in throttling's records can be deleted (that unlocks a user name and address), not added.
+ADMIN_DELETES = {"axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"}
 ADMIN_PAGES = {  # by the view a route leads to: the administrator's answer
     "index": 200, "app_list": 200, "changelist": 200, "change": 200, "history": 200, "password_change": 200,
     "password_change_done": 200, "jsi18n": 200, "user_password_change": 200,
@@ -357,6 +373,7 @@ ADMIN_PAGES = {  # by the view a route leads to: the administrator's answer
     "object": 302,  # /admin/<app>/<model>/<id>/: on to the change page
     "catch_all": 404,
     "view_on_site": 404,  # no such object
+    "config": 403, "qrcode": 403,  # a one-time-code device's secret: never shown again
 }
 
 
@@ -378,14 +395,15 @@ def _admin_route(route: str) -> tuple[str, str | None]:
         return "object", model
     if rest[-1] == "password":
         return "user_password_change", model
-    return {"history": "history", "delete": "delete", "change": "change"}[rest[-1]], model
+    return {"history": "history", "delete": "delete", "change": "change", "config": "config",
+            "qrcode": "qrcode"}[rest[-1]], model
 
 
 def admin_expected(route: str) -> dict[str, Any]:
     """Everyone but the administrator is sent to the admin's sign-in page."""
     kind, model = _admin_route(route)
     if kind in ("add", "delete"):
-        mine = 200 if model in ADMIN_EDITS else 403
+        mine = 200 if model in ADMIN_EDITS or (kind == "delete" and model in ADMIN_DELETES) else 403
     else:
         mine = ADMIN_PAGES[kind]
     # the sign-in page is theirs to read; signing out of an admin session they do not have sends
@@ -405,11 +423,11 @@ def admin_path(route: str, world) -> str:
         return "/admin/no-such-page/"
     if kind == "view_on_site":
         return "/admin/r/999999/1/"
-    if model is not None and ("<path:object_id>" in route or "<id>" in route):
+    if model is not None and ("<path:object_id>" in route or "<id>" in route or "<int:pk>" in route):
         app_label, model_name = model.rsplit("_", 1)
         obj = apps.get_model(app_label, model_name)._default_manager.order_by("pk").first()
         assert obj is not None, f"the world has no {model}"
-        path = path.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
+        path = path.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk)).replace("<int:pk>", str(obj.pk))
     return path
 
 

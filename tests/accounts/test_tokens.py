@@ -6,6 +6,7 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
+from django.test import RequestFactory
 from django.utils import timezone
 
 from medpause.accounts.models import ApiToken, User
@@ -14,6 +15,10 @@ from medpause.common.errors import Conflict, NotFound, Refused
 from tests.factories import make_person, make_user, region
 
 pytestmark = pytest.mark.django_db
+
+
+def _request():
+    return RequestFactory().post("/api/v1/auth/token")
 
 
 @pytest.mark.real_hasher
@@ -32,8 +37,8 @@ def test_other_tests_hash_with_the_fast_hasher():
     assert User.objects.get(pk=user.pk).password.startswith("md5$")
 
 def test_a_token_is_stored_only_as_its_hash():
-    user = make_user("officer", region="110000", password="s3cret-pass")
-    raw, who = token_login(username=user.username, password="s3cret-pass")
+    user = make_user("officer", region="110000", password="s3cret-pass-long")
+    raw, who, _expires = token_login(request=_request(), username=user.username, password="s3cret-pass-long")
     assert who == user and raw.startswith("mp_") and len(raw) > 40
     token = ApiToken.objects.get(user=user)
     assert token.key_hash != raw and len(token.key_hash) == 64
@@ -47,12 +52,12 @@ def test_a_token_is_stored_only_as_its_hash():
 
 
 def test_wrong_password_or_inactive_user_gets_no_token():
-    user = make_user("officer", region="110000", password="s3cret-pass")
-    assert token_login(username=user.username, password="nope-nope") is None
-    assert token_login(username="nobody", password="s3cret-pass") is None
-    raw, _ = token_login(username=user.username, password="s3cret-pass")
+    user = make_user("officer", region="110000", password="s3cret-pass-long")
+    assert token_login(request=_request(), username=user.username, password="nope-nope-nope") is None
+    assert token_login(request=_request(), username="nobody", password="s3cret-pass-long") is None
+    raw, _, _ = token_login(request=_request(), username=user.username, password="s3cret-pass-long")
     User.objects.filter(pk=user.pk).update(is_active=False)
-    assert token_login(username=user.username, password="s3cret-pass") is None
+    assert token_login(request=_request(), username=user.username, password="s3cret-pass-long") is None
     assert token_authenticate(raw=raw) is None
     assert ApiToken.objects.filter(user=user).count() == 1
 
@@ -84,10 +89,10 @@ def test_roles_need_their_binding():
     ]
     for role, binding, field in cases:
         with pytest.raises(Refused) as exc:
-            user_create(username=f"u-{role}", password="long-enough", role=role, **binding)
+            user_create(username=f"u-{role}", password="long-enough-pass", role=role, **binding)
         assert exc.value.code == "binding_required" and exc.value.details == {"field": field}
     with pytest.raises(Refused) as exc:
-        user_create(username="x", password="long-enough", role="superhero")
+        user_create(username="x", password="long-enough-pass", role="superhero")
     assert exc.value.code == "invalid_role"
     with pytest.raises(Refused) as exc:
         user_create(username="x", password="short", role="admin")
@@ -96,12 +101,12 @@ def test_roles_need_their_binding():
 
 def test_bindings_follow_the_role_and_usernames_are_unique():
     person = make_person("310000", category="flexible")
-    user = user_create(username="li", password="long-enough", role="individual", person=person, region=region("110000"))
+    user = user_create(username="li", password="long-enough-pass", role="individual", person=person, region=region("110000"))
     assert (user.person, user.region, user.is_staff) == (person, None, False)
-    admin = user_create(username="root", password="long-enough", role="admin")
+    admin = user_create(username="root", password="long-enough-pass", role="admin")
     assert admin.is_staff and admin.is_superuser
     with pytest.raises(Conflict) as exc:
-        user_create(username="li", password="long-enough", role="admin")
+        user_create(username="li", password="long-enough-pass", role="admin")
     assert exc.value.code == "username_taken"
 
 
@@ -140,15 +145,28 @@ def test_revocation_is_seen_at_once_despite_the_cache(cached_token, django_asser
     assert token_authenticate(raw=raw) is None
 
 
-def test_deactivation_and_a_password_change_empty_the_cache(cached_token, django_assert_num_queries):
+def test_a_password_change_ends_the_cached_token(cached_token):
     user, raw = cached_token
     user.set_password("another-long-one")
     user.save(update_fields=["password"])
-    with django_assert_num_queries(1):  # read again: the entry is gone
-        assert token_authenticate(raw=raw) == user
+    assert token_authenticate(raw=raw) is None
+    assert ApiToken.objects.get(user=user).revoked_at is not None
+
+
+def test_deactivation_ends_the_cached_token(cached_token):
+    user, raw = cached_token
     user.is_active = False
     user.save()
     assert token_authenticate(raw=raw) is None
+    assert ApiToken.objects.get(user=user).revoked_at is not None
+
+
+def test_a_change_to_the_binding_empties_the_cache(cached_token, django_assert_num_queries):
+    user, raw = cached_token
+    user.institution_name = "另一家医院"
+    user.save()
+    with django_assert_num_queries(1):  # read again: the entry is gone
+        assert token_authenticate(raw=raw).institution_name == "另一家医院"
 
 
 def test_a_last_login_does_not_empty_the_cache(cached_token, django_assert_num_queries):

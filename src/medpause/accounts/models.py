@@ -57,6 +57,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, help_text=_("after this a token no longer authenticates"))
 
     class Meta:
         verbose_name = _("API token")

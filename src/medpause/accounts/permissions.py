@@ -158,6 +158,14 @@ def role_required(*roles: Role, conceal: bool = False):
     return decorator
 
 
+def needs_second_factor(user) -> bool:
+    """Officers and administrators (and any staff user of the admin) confirm a one-time code
+    after the password before anything else (accounts.otp)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return getattr(user, "role", None) in BUREAU or user.is_staff or user.is_superuser
+
+
 def sees_full_id_numbers(user) -> bool:
     """Officers and administrators read ID numbers whole; everyone else sees them masked."""
     return has_role(user, *BUREAU)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import secrets
@@ -16,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.models import ApiToken, Role, User
 from medpause.audit.services import audit_record
-from medpause.common.errors import Conflict, NotFound, Refused
+from medpause.common.clientip import client_ip
+from medpause.common.errors import Conflict, NotFound, Refused, TooManyAttempts
 
 
 def _hash(raw: str) -> str:
@@ -65,24 +67,83 @@ def user_create(
         is_superuser=role == Role.ADMIN,
     )
     user.set_password(password)
+    user._actor = actor  # the "user.create" event's actor (accounts.signals)
     user.save()
-    audit_record(actor=actor, action="user.create", target=user, data={"role": role})
     return user
 
 
+def password_change(*, user: User, password: str, actor: User | None = None) -> User:
+    """Set a new password (the validators of settings.AUTH_PASSWORD_VALIDATORS apply). Every API
+    token of the user is revoked and every session signed with the old password ends
+    (accounts.signals)."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Refused("weak_password", " ".join(str(m) for m in exc.messages), details={"field": "password"}) from exc
+    user.set_password(password)
+    user._actor = actor
+    user.save(update_fields=["password"])
+    return user
+
+
+def user_deactivate(*, user: User, actor: User | None = None) -> User:
+    """The user may no longer sign in: their sessions and API tokens end (accounts.signals)."""
+    user.is_active = False
+    user._actor = actor
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def user_tokens_end(*, user_id: int, actor=None, reason: str) -> int:
+    """Revoke every live API token of a user (password changed, deactivated), each audited."""
+    tokens = list(ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True))
+    if not tokens:
+        return 0
+    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=timezone.now())
+    hashes = [t.key_hash for t in tokens]
+    transaction.on_commit(lambda: tokens_forget(key_hashes=hashes))
+    tokens_forget(key_hashes=hashes)
+    for t in tokens:
+        audit_record(actor=actor, action="token.revoke", target=(User._meta.label_lower, user_id),
+                     data={"prefix": t.prefix, "reason": reason})
+    return len(tokens)
+
+
 def token_issue(*, user: User) -> str:
-    """A new bearer token for the user; the raw token is returned once and never stored."""
+    """A new bearer token for the user, valid MEDPAUSE_TOKEN_DAYS days; the raw token is
+    returned once and never stored."""
+    return token_create(user=user)[0]
+
+
+def token_create(*, user: User) -> tuple[str, ApiToken]:
+    """(the raw token, its row): see token_issue."""
     raw = "mp_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=_hash(raw), prefix=raw[3:9])
-    audit_record(actor=user, action="token.issue", target=user, data={"prefix": raw[3:9]})
-    return raw
+    expires_at = timezone.now() + dt.timedelta(days=settings.MEDPAUSE_TOKEN_DAYS)
+    token = ApiToken.objects.create(user=user, key_hash=_hash(raw), prefix=raw[3:9], expires_at=expires_at)
+    audit_record(actor=user, action="token.issue", target=user,
+                 data={"prefix": raw[3:9], "expires_at": expires_at.isoformat()})
+    return raw, token
 
 
-def token_login(*, username: str, password: str) -> tuple[str, User] | None:
-    user = authenticate(username=username, password=password)
+def signin_retry_after() -> int:
+    """Seconds a locked-out user name and address wait (the cool-off time)."""
+    return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds()))
+
+
+def token_login(*, request, username: str, password: str) -> tuple[str, User, dt.datetime] | None:
+    """(a token, its user, when it expires) for a right user name and password, else None; a user name and client address
+    locked out by sign-in throttling (settings.AXES_*) -> 429 `too_many_attempts`, whatever the
+    password. `request` gives the client's address to the throttle and the audit trail."""
+    user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise TooManyAttempts("too_many_attempts", _("Too many failed sign-ins. Try again later."),
+                              retry_after=signin_retry_after())
     if user is None or not user.is_active:
         return None
-    return token_issue(user=user), user
+    audit_record(actor=user, action="auth.sign_in", target=user,
+                 data={"ip": client_ip(request) if request is not None else "", "channel": "api"})
+    raw, token = token_create(user=user)
+    return raw, user, token.expires_at
 
 
 # --- the token cache -----------------------------------------------------------------------
@@ -159,7 +220,7 @@ def user_changed(*, user: User, update_fields=None) -> None:
 
 
 def token_authenticate(*, raw: str) -> User | None:
-    """The active user of a valid, unrevoked token, or None. Cached (see above); the token's
+    """The active user of a valid, unrevoked, unexpired token, or None. Cached (see above); the token's
     `last_used_at` is written at most every five minutes, and only when the cache misses."""
     if not raw:
         return None
@@ -170,19 +231,20 @@ def token_authenticate(*, raw: str) -> User | None:
     if cached is not None:
         return User.from_db("default", _user_fields(), cached)
     epoch = _epoch()
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=key_hash, revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > STALE_LAST_USED_SECONDS:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     if _epoch() == epoch:  # nothing was revoked while we read: safe to keep
-        cache.set(key, tuple(getattr(token.user, name) for name in _user_fields()),
-                  settings.MEDPAUSE_TOKEN_CACHE_SECONDS)
+        lifetime = min(settings.MEDPAUSE_TOKEN_CACHE_SECONDS, int((token.expires_at - now).total_seconds()))
+        if lifetime > 0:  # never kept past the token's expiry
+            cache.set(key, tuple(getattr(token.user, name) for name in _user_fields()), lifetime)
     return token.user
 
 

@@ -107,7 +107,10 @@ def _field_errors(errors: list[dict]) -> list[dict]:
 def install_handlers(api) -> None:
     def domain_error(request, exc: DomainError):
         details = exc.details if isinstance(exc.details, dict) else {"value": exc.details}
-        return error_response(api, request, exc.status, exc.code, exc.message, details)
+        response = error_response(api, request, exc.status, exc.code, exc.message, details)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     def validation_error(request, exc: ValidationError):
         return error_response(api, request, 400, "invalid_input", details={"fields": _field_errors(exc.errors)})

@@ -39,6 +39,16 @@ class NotFound(DomainError):
     status = 404
 
 
+class TooManyAttempts(DomainError):
+    """Refused for now: too many attempts; `retry_after` seconds until the next may succeed (429)."""
+
+    status = 429
+
+    def __init__(self, code: str, message: Any, *, retry_after: int, details: dict | None = None):
+        super().__init__(code, message, details={"retry_after": retry_after, **(details or {})})
+        self.retry_after = retry_after
+
+
 class Forbidden(DomainError):
     """The caller's role may not do this at all (403)."""
 

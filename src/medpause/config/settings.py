@@ -30,8 +30,16 @@ MEDPAUSE_PUBLIC_RATE  requests a minute one client may make to the public pages 
 MEDPAUSE_BATCH_LEASE_SECONDS  how long a worker's claim on a batch file lasts unless renewed (30);
                    a dead worker's batch is taken over by another worker after it
 MEDPAUSE_REMIND_AT  the local time of day `medpause worker` runs the daily reminders (06:15)
+MEDPAUSE_TRUSTED_PROXIES  addresses or CIDRs of the proxies whose X-Forwarded-For names the client
+                   (default: none, the direct peer is the client; medpause.common.clientip)
+MEDPAUSE_TOKEN_DAYS  days an API token is valid (30)
+MEDPAUSE_SESSION_HOURS, MEDPAUSE_IDLE_MINUTES  a signed-in session ends this long after signing in
+                   (12), an officer's or administrator's also after this long without a request (30)
+MEDPAUSE_SIGNIN_FAILURES, MEDPAUSE_SIGNIN_COOLOFF_MINUTES  failed sign-ins of one user name from one
+                   address before it is locked out (5), and for how long (15)
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -77,6 +85,9 @@ INSTALLED_APPS = [
     "ninja",  # its static files: Swagger UI for the API's docs, served from here (api/api.py)
     "django_tasks",  # the task framework (Django 6's django.tasks, backported)
     "django_tasks_db",  # its database backend: the queue is a table (ADR 0008)
+    "axes",  # sign-in throttling, counted in the database
+    "django_otp",  # the one-time codes of officers and administrators (accounts.otp)
+    "django_otp.plugins.otp_totp",
     "medpause.accounts",
     "medpause.audit",
     "medpause.policy",
@@ -102,8 +113,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the one-time code was given
+    "medpause.accounts.middleware.SessionLimits",  # absolute and idle limits; the audit's acting user
+    "medpause.web.middleware.SecondFactorRequired",  # officers and admins: the code before any page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in answers the lockout page
 ]
 
 # The HTTP API (/api/v1/) is served by its own handler with only what it needs (config/wsgi.py):
@@ -154,6 +169,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 MEDPAUSE_TOKEN_CACHE_SECONDS = int(os.environ.get("MEDPAUSE_TOKEN_CACHE_SECONDS", 30))
+MEDPAUSE_TOKEN_DAYS = int(os.environ.get("MEDPAUSE_TOKEN_DAYS", 30))  # an API token expires after this
 MEDPAUSE_TOKEN_EPOCH_FILE = DATA_DIR / "token-epoch"  # touched to empty every process's token cache
 # A read replica (streaming replication) takes the hospitals' eligibility reads; writes and
 # every other read stay on the primary (config/routers.py).
@@ -169,13 +185,40 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
+# Sign-in throttling (django-axes): failures are counted in the database, so every process and
+# machine sees them, per user name AND client address (medpause.common.clientip); past the limit
+# that pair is refused for the cool-off time, even with the right password: the sign-in page
+# answers 429 (web.views.auth.locked_out), the API's token request 429 `too_many_attempts`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+MEDPAUSE_TRUSTED_PROXIES = os.environ.get("MEDPAUSE_TRUSTED_PROXIES", "")
+AXES_FAILURE_LIMIT = int(os.environ.get("MEDPAUSE_SIGNIN_FAILURES", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("MEDPAUSE_SIGNIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "medpause.common.clientip.client_ip"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins go to the audit trail (accounts.signals)
+AXES_LOCKOUT_CALLABLE = "medpause.web.views.auth.locked_out"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "medpause"
+# The admin manages devices (deleting one lets its user enrol anew) but never shows their secrets
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# ASVS V2.1: at least 12 characters, not like the user name or names, not a common password, not
+# only digits. Every password set through a service, the password change page or the admin.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -236,6 +279,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# Sessions end (accounts.middleware.SessionLimits): MEDPAUSE_SESSION_HOURS after signing in, for
+# everyone; an officer's or administrator's also after MEDPAUSE_IDLE_MINUTES without a request.
+MEDPAUSE_SESSION_HOURS = int(os.environ.get("MEDPAUSE_SESSION_HOURS", 12))
+MEDPAUSE_IDLE_MINUTES = int(os.environ.get("MEDPAUSE_IDLE_MINUTES", 30))
+SESSION_COOKIE_AGE = MEDPAUSE_SESSION_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -16,6 +16,7 @@ from django.db import transaction
 from stdnum.cn import ric, uscc
 
 from medpause.accounts.models import Role, User
+from medpause.accounts.otp import totp_set_known
 from medpause.accounts.services import user_create
 from medpause.cases.models import Application
 from medpause.cases.selectors import application_policy, required_groups_of
@@ -37,6 +38,9 @@ from medpause.registry.models import Person, Unit
 from medpause.registry.services import person_register, unit_register
 
 DEMO_PASSWORD = "medpause-demo"
+# The one-time-code secret of the demo officers and administrator (an authenticator app takes it
+# typed in); never a real account's.
+DEMO_TOTP_SECRET = "MEDPAUSEDEMOTOTPKEYFORTRYINGIT23"
 CONTRIBUTION_MONTHS = 12
 
 
@@ -215,12 +219,12 @@ class _Builder:
         return user
 
     def staff(self):
-        self.user("admin", Role.ADMIN)
+        totp_set_known(self.user("admin", Role.ADMIN), DEMO_TOTP_SECRET)
         for username, code in [
             ("officer.beijing", "110000"), ("officer.shanghai", "310000"),
             ("officer.wuhan", "420100"), ("officer.chengdu", "510100"),
         ]:
-            self.user(username, Role.OFFICER, region=Region.objects.get(code=code))
+            totp_set_known(self.user(username, Role.OFFICER, region=Region.objects.get(code=code)), DEMO_TOTP_SECRET)
 
     def officer_of(self, region_code: str) -> User:
         return {
@@ -407,4 +411,7 @@ def logins_table() -> str:
     w2 = max(len(r[1]) for r in rows)
     lines = [f"{a:<{w1}}  {b:<{w2}}  {c}" for a, b, c in rows]
     lines.insert(1, f"{'-' * w1}  {'-' * w2}  {'-' * 13}")
-    return "\n".join(lines) + f"\n\nPassword for every login: {DEMO_PASSWORD}"
+    return "\n".join(lines) + (
+        f"\n\nPassword for every login: {DEMO_PASSWORD}"
+        f"\nOfficers and admin then give a one-time code: add the secret {DEMO_TOTP_SECRET} to an authenticator app"
+    )

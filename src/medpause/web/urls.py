@@ -4,13 +4,16 @@ wizard and the application pages both audiences share are in applicant_urls."""
 
 from django.urls import path
 
-from medpause.web.views import auth, portal, progress, public, unit
+from medpause.web.views import account, auth, otp, portal, progress, public, unit
 
 app_name = "web"
 urlpatterns = [
     path("", public.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
+    path("account/password/", account.password, name="password_change"),
+    path("account/otp/", otp.verify, name="otp"),
+    path("account/otp/enrol/", otp.enrol, name="otp_enrol"),
     path("guide/", public.guide, name="guide"),
     path("guide/reason/", public.guide_reason, name="guide_reason"),
     path("guide/answer/", public.guide_answer, name="guide_answer"),

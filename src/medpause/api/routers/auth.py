@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
@@ -25,6 +27,7 @@ class TokenIn(Input):
 class TokenOut(Schema):
     token: str
     role: Role
+    expires_at: datetime
 
 
 class MeOut(Schema):
@@ -47,13 +50,15 @@ SIGN_IN_RATE = "30/m"
     summary="Get a bearer token",
 )
 def token(request, payload: TokenIn):
-    """Exchange a username and password for a bearer token. Bad credentials answer 401; more
-    than 30 attempts a minute from one address answer 429 `too_many_requests`."""
-    result = token_login(username=payload.username, password=payload.password)
+    """Exchange a username and password for a bearer token. Bad credentials answer 401; after
+    5 failures for one user name from one address, that pair answers 429 `too_many_attempts`
+    for 15 minutes (the sign-in page counts the same failures); more than 30 attempts a minute
+    from one address answer 429 `too_many_requests`."""
+    result = token_login(request=request, username=payload.username, password=payload.password)
     if result is None:
         raise DomainError("invalid_credentials", _("The username or the password is not correct."), status=401)
-    raw, user = result
-    return Status(200, {"token": raw, "role": user.role})
+    raw, user, expires_at = result
+    return Status(200, {"token": raw, "role": user.role, "expires_at": expires_at})
 
 
 @router.post("/revoke", auth=bearer, response={204: None, **errors(401)}, summary="Revoke the token used")
