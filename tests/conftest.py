@@ -61,6 +61,20 @@ def _own_token_epoch(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _one_throttle_window(monkeypatch):
+    """Rate limits count in fixed windows of a minute: a test's requests all fall in the window
+    it started in, however slowly a loaded machine serves them (a window ending mid-test would
+    reset the count and let the request that must be refused through)."""
+    import time
+    from types import SimpleNamespace
+
+    from medpause.printing import throttle
+
+    started = time.time()
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: started))
+
+
+@pytest.fixture(autouse=True)
 def _public_rate(settings):
     """The public pages and API are limited per client address, and every test client is one
     address: out of the way here, lowered by the tests of the limit itself."""

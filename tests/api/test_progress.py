@@ -103,3 +103,19 @@ def test_the_operation_is_public_in_the_openapi_document(anon):
     operation = anon.get("/openapi.json").json()["paths"]["/api/v1/progress"]["post"]
     assert not operation.get("security")
     assert {"200", "400", "404", "429"} <= set(operation["responses"])
+
+
+def test_behind_a_trusted_proxy_each_client_counts_for_itself(world, anon, settings):
+    settings.MEDPAUSE_TRUSTED_PROXIES = "10.0.0.1"
+    app = submitted_application(world.users["unit_agent"], world.bj_employee, "resignation")
+    limit, _period = PROGRESS_RATE
+    via_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(limit):
+        assert ask(anon, app, "000000", HTTP_X_FORWARDED_FOR="203.0.113.20", **via_proxy).status_code == 404
+    assert ask(anon, app, "000000", HTTP_X_FORWARDED_FOR="203.0.113.20", **via_proxy).status_code == 429
+    # another client behind the same proxy is not held back by the first
+    assert ask(anon, app, "000000", HTTP_X_FORWARDED_FOR="203.0.113.21", **via_proxy).status_code == 404
+    # and a client that is not the proxy cannot choose its address by the header
+    for _ in range(limit):
+        ask(anon, app, "000000", REMOTE_ADDR="198.51.100.30", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert ask(anon, app, "000000", REMOTE_ADDR="198.51.100.30", HTTP_X_FORWARDED_FOR="203.0.113.98").status_code == 429

@@ -20,20 +20,17 @@ from django.core.cache import caches
 from django.shortcuts import render
 from ninja.throttling import BaseThrottle
 
+from medpause.common.clientip import client_ip
+
 CACHE = "shared"
 VERIFY_RATE = (30, 60)  # look-ups per client, per seconds
 
 
 def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or, behind NINJA_NUM_PROXIES trusted proxies, the
-    address the nearest of them saw (never a header the client could choose freely)."""
-    proxies = getattr(settings, "NINJA_NUM_PROXIES", None)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if proxies and forwarded:
-        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
-        if addresses:
-            return addresses[-min(proxies, len(addresses))]
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as sign-in throttling and the audit trail see it: the direct peer,
+    or behind a proxy listed in MEDPAUSE_TRUSTED_PROXIES the address it forwarded
+    (medpause.common.clientip); never a header the client could choose freely."""
+    return client_ip(request)
 
 
 class SharedRateThrottle(BaseThrottle):
