@@ -54,7 +54,7 @@ def test_signed_out_people_are_sent_to_sign_in(client):
 def test_sign_in_and_sign_out(client, beijing_employee):
     person, user = beijing_employee
     response = client.post("/login/", {"username": user.username, "password": "correct-horse-9"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/me/"  # their own portal
     html = page(client, "/", "en").content.decode()
     assert person.name in html and 'action="/logout/"' in html and 'href="/me/"' in html
     assert client.post("/logout/").status_code == 302

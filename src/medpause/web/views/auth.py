@@ -2,13 +2,37 @@
 
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
+from django.urls import reverse
+
+from medpause.accounts.models import Role
 
 from medpause.accounts.services import signin_retry_after
 from medpause.web.forms import SignInForm
 
-login_view = auth_views.LoginView.as_view(
-    template_name="registration/login.html", authentication_form=SignInForm, redirect_authenticated_user=True
-)
+LANDING = {
+    Role.INDIVIDUAL: "web:portal_home",
+    Role.UNIT_AGENT: "web:unit_home",
+    Role.OFFICER: "officer:queue",
+    Role.ADMIN: "officer:queue",
+}
+
+
+def landing_url(user) -> str:
+    """Where a role starts after signing in: its own portal, not the public home page."""
+    return reverse(LANDING.get(getattr(user, "role", None), "web:home"))
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Without a `next`, each role lands on its own portal."""
+        return landing_url(self.request.user)
+
+
+login_view = SignInView.as_view()
 logout_view = auth_views.LogoutView.as_view()
 
 

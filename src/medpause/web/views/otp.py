@@ -24,6 +24,7 @@ from medpause.accounts.otp import (
 from medpause.accounts.permissions import needs_second_factor
 from medpause.audit.services import audit_record
 from medpause.common.clientip import client_ip
+from medpause.web.views.auth import landing_url
 
 
 class CodeForm(forms.Form):
@@ -35,7 +36,7 @@ def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse("web:home")
+    return landing_url(request.user)
 
 
 def _gate(request):
