@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from medpause.accounts.models import Role
-
 from medpause.accounts.services import signin_retry_after
 from medpause.web.forms import SignInForm
 
