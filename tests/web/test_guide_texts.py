@@ -107,3 +107,11 @@ def test_no_limit_reads_at_most_zero_days():
                          reason=resignation, applicant_type="unit", start=on - dt.timedelta(days=400),
                          end=None, today=on, recorded=[], pending=[])
     assert f"at most {resignation.backdate_days} days in the past" in str(refused.value.error().message)
+
+
+def test_the_blank_form_without_region_or_reason_asks_for_them(client):
+    response = client.get("/guide/form/stop.pdf")
+    assert response.status_code == 302 and response["Location"] == "/guide/?kind=stop"
+    response = client.get("/guide/form/resume.pdf?region=110000")
+    assert response.status_code == 302 and response["Location"] == "/guide/?kind=resume"
+    assert client.get("/guide/form/stop.pdf?region=110000&reason=holiday").status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from medpause.accounts.models import ApplicantType
 from medpause.cases.rules import may_file as rule_may_file
 from medpause.common.errors import DomainError, NotFound
 from medpause.policy.selectors import policy_in_force, reasons_for, region_get, requirements_for
+from medpause.printing import blank_form_pdf
 from medpause.printing.throttle import public_rate_limited
 from medpause.web.forms import GuideReasonForm, GuideStartForm
 from medpause.web.templatetags.web_tags import listjoin, sentence_join
@@ -231,15 +232,12 @@ def guide_form(request, kind: str):
     if kind not in ("stop", "resume"):
         raise Http404
     region, reason = request.GET.get("region", ""), request.GET.get("reason", "")
+    if not region or not reason:  # the form is the region's and the reason's: ask for them first
+        return redirect(_guide_url("web:guide", {"kind": kind}))
     try:
         requirements_for(region_code=region, reason_code=reason, kind=kind)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
-    try:
-        from medpause.printing import blank_form_pdf
-    except ImportError:  # the printing module is not installed yet
-        return HttpResponse(gettext("The form cannot be printed at the moment. Please try again later."),
-                            status=503, content_type="text/plain; charset=utf-8")
     try:
         data = blank_form_pdf(region_code=region, reason_code=reason, kind=kind)
     except DomainError as exc:
