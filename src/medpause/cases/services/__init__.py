@@ -2,7 +2,7 @@
 documents, and the transitions."""
 
 from medpause.cases.services.create import application_create
-from medpause.cases.services.documents import document_add
+from medpause.cases.services.documents import document_add, document_remove, removable
 from medpause.cases.services.transitions import (
     application_approve,
     application_decide_by_rule,
@@ -17,6 +17,8 @@ from medpause.cases.services.update import application_update
 __all__ = [
     "application_create",
     "document_add",
+    "document_remove",
+    "removable",
     "application_submit",
     "application_take",
     "application_approve",

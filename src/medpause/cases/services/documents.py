@@ -13,12 +13,41 @@ from medpause.audit.services import audit_record
 from medpause.cases.content import validate_content
 from medpause.cases.models import Application, Document
 from medpause.cases.selectors import application_policy
-from medpause.cases.states import EDITABLE_STATUSES
-from medpause.common.errors import Conflict, DomainError, Forbidden, Refused
+from medpause.cases.states import EDITABLE_STATUSES, Status
+from medpause.common.errors import Conflict, DomainError, Forbidden, NotFound, Refused
 
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
+def removable(application: Application, document: Document) -> bool:
+    """A document the applicant may still take back: any while the application is a draft;
+    while answering a request for more documents, only those added since the request (what
+    the bureau has seen stays on the record)."""
+    if application.status == Status.DRAFT:
+        return True
+    if application.status == Status.SUPPLEMENT_REQUESTED and application.supplement_requested_at:
+        return document.uploaded_at > application.supplement_requested_at
+    return False
+
+
+@transaction.atomic
+def document_remove(*, actor, application: Application, document_id: int) -> None:
+    """Take back a document uploaded by mistake (see `removable`); its file goes with it."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not is_applicant(actor=actor, application=application):
+        raise Forbidden("forbidden", _("Only the applicant can remove documents."))
+    document = application.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound("not_found", _("No such document."))
+    if not removable(application, document):
+        raise Conflict("not_removable", _("This document is part of the submitted application and stays on it."))
+    audit_record(
+        actor=actor, action="document.remove", target=application,
+        data={"document_id": document.pk, "kind": document.kind, "sha256": document.sha256, "size": document.size},
+    )
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))  # the file goes once the row is surely gone
 
 
 @transaction.atomic

@@ -5,11 +5,12 @@ of every file chosen on those pages."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.utils.translation import gettext
 
 from medpause.cases.models import Application, Kind
 from medpause.cases.selectors import application_policy, missing_documents, required_groups_of
-from medpause.cases.services import document_add
+from medpause.cases.services import document_add, document_remove, removable
 from medpause.common.errors import DomainError
 
 
@@ -24,6 +25,7 @@ def document_groups(application: Application) -> dict:
     for code in application.supplement_groups or []:
         if code not in codes and code in policy.groups:
             codes.append(code)
+    takeable = {d.pk for d in docs if removable(application, d)}
     groups = []
     for code in codes:
         group = policy.groups[code]
@@ -36,12 +38,23 @@ def document_groups(application: Application) -> dict:
     held = []
     if application.kind == Kind.STOP:
         held = [policy.groups[c].name for c in reason.bureau_documents]
-    return {"groups": groups, "held": held, "kind_names": {k: v.name for k, v in policy.kinds.items()}}
+    return {"groups": groups, "held": held, "kind_names": {k: v.name for k, v in policy.kinds.items()},
+            "removable_ids": takeable, "max_mb": settings.MEDPAUSE_MAX_UPLOAD_BYTES // (1024 * 1024)}
 
 
 def handle_uploads(request, scope, application: Application, groups: list[dict]) -> tuple[int, dict]:
-    """Store every file chosen on the page. Returns (how many were stored, errors by group code)."""
+    """Store every file chosen on the page, or take back the one whose "Remove" button was
+    pressed. Returns (how many were stored, errors by group code)."""
     stored, errors = 0, {}
+    if request.POST.get("remove"):
+        try:
+            document_remove(actor=scope.user, application=application, document_id=int(request.POST["remove"]))
+        except (DomainError, ValueError):
+            messages.error(request, gettext("That file could not be removed: it is part of the submitted "
+                                            "application."))
+        else:
+            messages.success(request, gettext("The file was removed."))
+        return 0, errors
     for group in groups:
         upload = request.FILES.get(f"file_{group['code']}")
         if not upload:

@@ -1,0 +1,85 @@
+"""A file uploaded by mistake can be removed before submitting; what the bureau has seen stays;
+the page states the formats and the size limit before the upload."""
+
+from html import unescape
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from medpause.audit.models import AuditEvent
+from medpause.cases.models import Document
+from medpause.cases.services import application_request_supplement, document_add, document_remove
+from medpause.common.errors import Conflict, Forbidden
+from tests.factories import PNG_1PX, make_user, pdf_bytes
+from tests.web.conftest import assert_clean, day, stop_submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    html = response.content.decode()
+    assert_clean(html)
+    return unescape(html)
+
+
+def to_documents_step(client, user):
+    client.force_login(user)
+    client.post("/me/stop/reason/", {"reason": "schooling"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.post("/me/stop/dates/", {"start_date": day(0).isoformat(), "end_date": day(100).isoformat()})
+    client.post("/me/stop/note/", {"note": ""})
+
+
+def test_a_file_uploaded_by_mistake_is_removed_before_submitting(client, beijing_employee,
+                                                                  django_capture_on_commit_callbacks):
+    person, user = beijing_employee
+    to_documents_step(client, user)
+    wrong = SimpleUploadedFile("holiday-photo.png", PNG_1PX, content_type="image/png")
+    client.post("/me/stop/documents/", {"action": "upload", "file_identity": wrong, "kind_identity": "passport"})
+    document = Document.objects.get(application__person=person)
+    stored = document.file.name
+    html = text(client.get("/me/stop/documents/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert f'name="remove" value="{document.pk}"' in html and "holiday-photo.png" in html
+    assert "PDF, JPG or PNG, at most 10 MB" in html  # said before anything is chosen
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once the removal commits
+        response = client.post("/me/stop/documents/", {"remove": str(document.pk)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and response["Location"] == "/me/stop/documents/"
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not document.file.storage.exists(stored)  # the file went with it
+    after = text(client.get("/me/stop/documents/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "The file was removed." in after and "holiday-photo.png" not in after
+    event = AuditEvent.objects.filter(action="document.remove").get()
+    assert event.data["document_id"] == document.pk and event.data["sha256"] == document.sha256
+
+
+def test_what_the_bureau_has_seen_stays_and_only_the_applicant_removes(beijing_employee):
+    person, user = beijing_employee
+    app = stop_submitted(user, person, "schooling", day(0), day(100))
+    seen = app.documents.first()
+    with pytest.raises(Conflict):
+        document_remove(actor=user, application=app, document_id=seen.pk)
+    officer = make_user("officer", region="110000")
+    application_request_supplement(actor=officer, application=app, reason="Blurred.", documents=["identity"])
+    app.refresh_from_db()
+    with pytest.raises(Conflict):  # asked for more, the first files still stay
+        document_remove(actor=user, application=app, document_id=seen.pk)
+    added = document_add(actor=user, application=app, kind="id_card", data=pdf_bytes("new"), filename="new.pdf")
+    with pytest.raises(Forbidden):
+        document_remove(actor=officer, application=app, document_id=added.pk)
+    document_remove(actor=user, application=app, document_id=added.pk)  # added since the request: it may go
+    assert not Document.objects.filter(pk=added.pk).exists()
+    assert Document.objects.filter(pk=seen.pk).exists()
+
+
+def test_the_supplement_page_offers_removal_only_of_the_new_files(client, beijing_employee):
+    person, user = beijing_employee
+    app = stop_submitted(user, person, "schooling", day(0), day(100))
+    officer = make_user("officer", region="110000")
+    application_request_supplement(actor=officer, application=app, reason="Blurred.", documents=["identity"])
+    added = document_add(actor=user, application=app, kind="id_card", data=pdf_bytes("new"), filename="new.pdf")
+    client.force_login(user)
+    html = text(client.get(f"/me/applications/{app.pk}/more-documents/", HTTP_ACCEPT_LANGUAGE="en"))
+    removable = [d.pk for d in app.documents.all() if f'name="remove" value="{d.pk}"' in html]
+    assert removable == [added.pk]
+    response = client.post(f"/me/applications/{app.pk}/more-documents/", {"remove": str(added.pk)})
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=added.pk).exists()
