@@ -83,3 +83,23 @@ def test_the_supplement_page_offers_removal_only_of_the_new_files(client, beijin
     response = client.post(f"/me/applications/{app.pk}/more-documents/", {"remove": str(added.pk)})
     assert response.status_code == 302
     assert not Document.objects.filter(pk=added.pk).exists()
+
+
+def test_after_more_documents_the_old_one_is_marked_replaced(client, beijing_employee):
+    person, user = beijing_employee
+    app = stop_submitted(user, person, "schooling", day(0), day(100))
+    officer = make_user("officer", region="110000")
+    first = next(d for d in app.documents.all() if d.kind in ("id_card", "passport", "household_register"))
+    others = [d.pk for d in app.documents.all() if d.pk != first.pk]
+    application_request_supplement(actor=officer, application=app, reason="Blurred.", documents=["identity"])
+    client.force_login(user)
+    detail = text(client.get(f"/me/applications/{app.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert f'id="replaced-{first.pk}"' not in detail  # nothing new yet: nothing replaced
+    new = document_add(actor=user, application=app, kind="id_card", data=pdf_bytes("sharp"), filename="sharp.pdf")
+    detail = text(client.get(f"/me/applications/{app.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert f'id="replaced-{first.pk}"' in detail and "Replaced" in detail
+    assert f'id="replaced-{new.pk}"' not in detail
+    assert not any(f'id="replaced-{pk}"' in detail for pk in others)
+    client.force_login(make_user("officer", region="110000"))
+    seen = text(client.get(f"/officer/applications/{app.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert f'id="replaced-{first.pk}"' in seen and f'id="replaced-{new.pk}"' not in seen

@@ -117,3 +117,22 @@ def application_hands(application: Application) -> frozenset[int]:
     ).values_list("actor_id", flat=True))
     hands.update(Document.objects.filter(application_id=application.pk).values_list("uploaded_by_id", flat=True))
     return frozenset(h for h in hands if h is not None)
+
+
+def replaced_documents(application: Application) -> set[int]:
+    """The documents a later upload replaced: when the bureau asked again for a group, every
+    document of that group uploaded before the request, once a new one has come."""
+    asked_at = application.supplement_requested_at
+    if not asked_at or not application.supplement_groups:
+        return set()
+    policy = application_policy(application)
+    docs = list(application.documents.all())
+    replaced: set[int] = set()
+    for code in application.supplement_groups:
+        group = policy.groups.get(code)
+        if group is None:
+            continue
+        of_group = [d for d in docs if d.kind in group.any_of]
+        if any(d.uploaded_at > asked_at for d in of_group):
+            replaced.update(d.pk for d in of_group if d.uploaded_at <= asked_at)
+    return replaced

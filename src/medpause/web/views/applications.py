@@ -22,7 +22,12 @@ from medpause.accounts.permissions import (
 )
 from medpause.audit.services import audit_read
 from medpause.cases.models import Application
-from medpause.cases.selectors import application_get, application_policy, missing_documents
+from medpause.cases.selectors import (
+    application_get,
+    application_policy,
+    missing_documents,
+    replaced_documents,
+)
 from medpause.cases.services import application_submit, application_withdraw
 from medpause.cases.states import Action, Status, allowed_actions
 from medpause.common.errors import DomainError
@@ -97,6 +102,7 @@ def application_detail(request, app_id):
         "documents": [
             (d, info["kind_names"].get(d.kind, d.kind)) for d in documents_visible_to(scope.user, app)
         ],
+        "replaced": replaced_documents(app),
         "urls": {"withdraw": scope.withdraw_url(app), "supplement": scope.supplement_url(app),
                  "form": scope.form_url(app), "continue": scope.continue_url(app)},
         **{k: v for k, v in info.items() if k != "groups"},

@@ -15,7 +15,12 @@ from medpause.accounts.models import Role
 from medpause.accounts.permissions import documents_visible_to, get_visible
 from medpause.audit.services import audit_read
 from medpause.cases.models import Application, Kind
-from medpause.cases.selectors import application_policy, missing_documents, required_groups_of
+from medpause.cases.selectors import (
+    application_policy,
+    missing_documents,
+    replaced_documents,
+    required_groups_of,
+)
 from medpause.cases.selectors.queue import bureau_applications_of
 from medpause.cases.services import (
     application_approve,
@@ -71,6 +76,7 @@ class DocumentView:
     preview_url: str
     is_pdf: bool
     is_image: bool
+    replaced: bool = False
 
 
 def _kind_names(policy, group) -> list[str]:
@@ -102,6 +108,7 @@ def _checklist(app: Application, policy, documents) -> list[GroupCheck]:
 
 
 def _document_views(app: Application, policy, documents) -> list[DocumentView]:
+    replaced = replaced_documents(app)
     group_names: dict[str, list[str]] = {}
     for group in policy.groups.values():
         for kind in group.any_of:
@@ -115,6 +122,7 @@ def _document_views(app: Application, policy, documents) -> list[DocumentView]:
             preview_url=reverse("officer:document_preview", args=[app.pk, d.pk]),
             is_pdf=d.content_type == "application/pdf",
             is_image=d.content_type.startswith("image/"),
+            replaced=d.pk in replaced,
         )
         for d in documents
     ]
