@@ -65,7 +65,7 @@ def test_a_code_cannot_be_used_twice():
     device = totp_set_known(admin, SECRET)
     code = code_of(device)
     first = _signed_in_with_password(admin)
-    assert first.post("/account/otp/", {"code": code})["Location"] == "/"
+    assert first.post("/account/otp/", {"code": code})["Location"] == "/officer/"  # the administrator lands on the queue
     second = _signed_in_with_password(admin)
     assert second.post("/account/otp/", {"code": code}).status_code == 200  # refused: shown again
     assert second.get("/admin/").status_code == 302
@@ -105,7 +105,7 @@ def test_other_roles_never_owe_a_code():
     user = make_user("individual", person=person)
     client = _signed_in_with_password(user)
     assert client.get("/me/").status_code == 200
-    assert client.get("/account/otp/")["Location"] == "/"
+    assert client.get("/account/otp/")["Location"] == "/me/"  # nothing owed: on to their own portal
 
 
 def test_the_api_keeps_working_for_an_officers_token():
