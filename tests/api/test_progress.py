@@ -119,3 +119,14 @@ def test_behind_a_trusted_proxy_each_client_counts_for_itself(world, anon, setti
     for _ in range(limit):
         ask(anon, app, "000000", REMOTE_ADDR="198.51.100.30", HTTP_X_FORWARDED_FOR="203.0.113.99")
     assert ask(anon, app, "000000", REMOTE_ADDR="198.51.100.30", HTTP_X_FORWARDED_FOR="203.0.113.98").status_code == 429
+
+
+@pytest.mark.parametrize("body", [
+    {"reference": "TB\u0000", "id_number_last6": "123456"},        # a NUL byte
+    {"reference": "TB20261201ABCDEF", "id_number_last6": "\ud800x"},  # a lone surrogate
+    {"reference": ["x"], "id_number_last6": 5},                      # wrong types
+])
+def test_hostile_bodies_are_a_clean_400(anon, body):
+    r = anon.post("/progress", body)
+    assert r.status_code == 400
+    assert error_of(r)["code"] in {"invalid_input", "invalid_text"}

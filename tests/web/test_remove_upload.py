@@ -10,7 +10,7 @@ from medpause.audit.models import AuditEvent
 from medpause.cases.models import Document
 from medpause.cases.services import application_request_supplement, document_add, document_remove
 from medpause.common.errors import Conflict, Forbidden
-from tests.factories import PNG_1PX, make_user, pdf_bytes
+from tests.factories import PNG_1PX, make_person, make_user, pdf_bytes
 from tests.web.conftest import assert_clean, day, stop_submitted
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,17 @@ def test_after_more_documents_the_old_one_is_marked_replaced(client, beijing_emp
     client.force_login(make_user("officer", region="110000"))
     seen = text(client.get(f"/officer/applications/{app.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
     assert f'id="replaced-{first.pk}"' in seen and f'id="replaced-{new.pk}"' not in seen
+
+
+def test_nobody_removes_a_file_of_an_application_they_cannot_see(client, shanghai_flexible):
+    person, user = shanghai_flexible
+    app = stop_submitted(user, person, "flexible_pause", day(0), day(60))
+    before = app.documents.count()
+    stranger = make_user("individual", person=make_person("310000", category="flexible"))
+    client.force_login(stranger)
+    response = client.post(f"/me/applications/{app.pk}/more-documents/", {"remove": str(app.documents.first().pk)})
+    assert response.status_code == 404
+    assert app.documents.count() == before
+    client.force_login(user)  # a remove that is not a number changes nothing and answers cleanly
+    assert client.post("/me/stop/documents/", {"remove": "\x00"}).status_code in (200, 302, 400)
+    assert app.documents.count() == before
