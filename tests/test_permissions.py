@@ -332,6 +332,7 @@ SITE: dict[str, Site] = {
     "officer/persons/": Site("/officer/persons/", workbench()),
     "officer/persons/<int:pk>/": Site(lambda w: f"/officer/persons/{w.person.pk}/", workbench(officer_elsewhere=404)),
     "officer/statistics/": Site("/officer/statistics/", workbench()),
+    "officer/statistics/export.<str:fmt>": Site("/officer/statistics/export.csv", workbench()),
     # the API's own pages (its operations are walked from the OpenAPI document below)
     "api/v1/openapi.json": Site("/api/v1/openapi.json", answers(200)),
     "api/v1/docs": Site("/api/v1/docs", answers(200)),
