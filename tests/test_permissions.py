@@ -539,6 +539,11 @@ API: dict[tuple[str, str], Call] = {
     ("post", "/applications/{application_id}/documents"): Call(
         _app("/documents"), {**AS_APPLICANT, "officer": 409, "admin": 409},
         files=lambda w: {"kind": "id_card", "file": SimpleUploadedFile("id.png", PNG_1PX)}),
+    # only the applicant may take a file back (the unit hears the submitted file stays); the
+    # employee does not see their unit's legal representative's ID at all
+    ("delete", "/applications/{application_id}/documents/{document_id}"): Call(
+        lambda w: f"/applications/{w.app.pk}/documents/{w.rep_document.pk}",
+        {**THE_APPLICATION, "owner": 404, "agent": 409, "officer": 403, "admin": 403}),
     ("post", "/applications/{application_id}/submit"): Call(_app("/submit"), AS_APPLICANT),
     ("post", "/applications/{application_id}/withdraw"): Call(_app("/withdraw"), {**AS_APPLICANT, "agent": 200}),
     ("post", "/applications/{application_id}/take"): Call(_app("/take"), REVIEW),
@@ -590,8 +595,8 @@ def test_api_operation(world, operation):
         if role != "anonymous":
             client.logout()  # the API knows tokens only
             headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[role]}"
-        if method == "get":
-            return client.get(url, **headers)
+        if method in ("get", "delete"):
+            return getattr(client, method)(url, **headers)
         if call.files is not None:
             return client.post(url, call.files(world), **headers)
         body = call.body(world) if callable(call.body) else call.body
