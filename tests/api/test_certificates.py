@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from medpause.printing import certificate_pdf
 from medpause.printing.models import IssuedDocument
-from medpause.printing.throttle import VERIFY_RATE
+from medpause.common.throttle import VERIFY_RATE
 from medpause.printing.verification import format_code
 from tests.api.conftest import Api, draft_application, error_of, submitted_application
 from tests.factories import bureau_viewer

@@ -260,7 +260,7 @@ else:
     }
 MEDPAUSE_PUBLIC_URL = os.environ.get("MEDPAUSE_PUBLIC_URL", "").rstrip("/")
 # Requests a minute per client to the public guide, its blank form, the verification form and the
-# API's public look-ups (counted in the "shared" cache; medpause.printing.throttle)
+# API's public look-ups (counted in the "shared" cache; medpause.common.throttle)
 MEDPAUSE_PUBLIC_RATE = int(os.environ.get("MEDPAUSE_PUBLIC_RATE", 120))
 # The audit chain's signed head, written outside the database (ADR 0010): better on another
 # host or on append-only storage than beside the database.
