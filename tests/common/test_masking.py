@@ -2,7 +2,7 @@
 
 import logging
 
-from medpause.common.masking import MaskIdNumbersFilter, mask_id_number, mask_text
+from medpause.common.masking import MaskPersonalDataFilter, mask_id_number, mask_text
 
 
 def test_mask_id_number():
@@ -23,7 +23,7 @@ def test_mask_text_masks_every_id_number_and_only_those():
 
 def test_the_log_filter_masks_id_numbers(caplog):
     logger = logging.getLogger("medpause.test.masking")
-    logger.addFilter(MaskIdNumbersFilter())
+    logger.addFilter(MaskPersonalDataFilter())
     try:
         with caplog.at_level(logging.INFO, logger="medpause.test.masking"):
             logger.info("looked up %s for %s", "11010519491231002X", "officer.beijing")
@@ -35,4 +35,4 @@ def test_the_log_filter_masks_id_numbers(caplog):
 
 def test_the_log_filter_keeps_a_broken_format_string():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "%s %s", ("only-one",), None)
-    assert MaskIdNumbersFilter().filter(record) is True
+    assert MaskPersonalDataFilter().filter(record) is True

@@ -1,10 +1,13 @@
 """Personal data masking: ID numbers are shown as 110105********002X to anyone who does
-not need the whole number, and never reach a log line."""
+not need the whole number; neither they nor card numbers (110105******1234) ever reach a log
+line (`MaskPersonalDataFilter`, and ops.logging's JSON lines)."""
 
 import logging
 import re
 
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+# A medical insurance card number: the region's 6-digit code and 10 digits (registry.services).
+_CARD_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{6})(\d{4})(?![0-9A-Za-z])")
 
 
 def mask_id_number(value: str | None) -> str:
@@ -20,13 +23,21 @@ def mask_text(text: str) -> str:
     return _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3), text)
 
 
-class MaskIdNumbersFilter(logging.Filter):
+def mask_personal(text: str) -> str:
+    """ID numbers and card numbers inside free text, masked (110105********002X, 110105******1234):
+    what a log line may say."""
+    return _CARD_RE.sub(lambda m: m.group(1) + "******" + m.group(3), mask_text(text))
+
+
+class MaskPersonalDataFilter(logging.Filter):
+    """Every log record's message with ID and card numbers masked."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken format string must not lose the line
             return True
-        masked = mask_text(message)
+        masked = mask_personal(message)
         if masked != message:
             record.msg, record.args = masked, None
         return True

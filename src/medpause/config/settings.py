@@ -319,14 +319,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "mask_ids": {"()": "medpause.common.masking.MaskIdNumbersFilter"},
-        "mask_cards": {"()": "medpause.ops.logging.MaskCardNumbersFilter"},
+        "mask_personal": {"()": "medpause.common.masking.MaskPersonalDataFilter"},
         "request_id": {"()": "medpause.ops.logging.RequestIdFilter"},
     },
     "formatters": {"json": {"()": "medpause.ops.logging.JsonFormatter"}},
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler", "formatter": "json", "filters": ["mask_ids", "mask_cards", "request_id"],
+            "class": "logging.StreamHandler", "formatter": "json", "filters": ["mask_personal", "request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("MEDPAUSE_LOG_LEVEL", "INFO")},
