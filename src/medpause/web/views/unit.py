@@ -43,7 +43,7 @@ def home(request):
         status = card_status_on(person=person, day=day).status
         employees.append({"p": person, "status": status, "status_label": CARD_STATUS_LABELS.get(status, status)})
     pending = applications_visible_to(request.user).filter(status__in=OPEN_STATUSES).count()
-    notices = [{"n": n, "text": notice_text(n)} for n in notices_for(request.user, limit=5)]
+    notices = [{"n": n, "text": notice_text(n, for_unit=True)} for n in notices_for(request.user, limit=5)]
     return render(request, "web/unit/home.html", {
         "unit": unit, "notices": notices, "form": form, "query": query, "page": page, "employees": employees, "pending": pending,
     })
