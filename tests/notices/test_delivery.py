@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -15,13 +17,14 @@ from django_tasks_db.models import DBTaskResult
 from medpause.cases.services import application_reject, application_submit
 from medpause.common.dates import today
 from medpause.config.mail import email_settings
+from medpause.notices.contacts import phone_code_send
 from medpause.notices.delivery import deliveries_queue, delivery_attempt
 from medpause.notices.models import Delivery, DeliveryStatus, Notice
 from medpause.notices.selectors import notices_for
 from medpause.notices.tasks import deliver
 from tests.cases.helpers import flexible_with_login, stop
 from tests.factories import make_person, make_user
-from tests.notices.helpers import reachable
+from tests.notices.helpers import reachable, run_queued
 
 pytestmark = pytest.mark.django_db
 PUBLIC = "https://medpause.example.cn"
@@ -43,15 +46,6 @@ def _submitted(me, person, capture):
     return app
 
 
-def _run_queued() -> list[str]:
-    """What the worker does: run each delivery task enqueued (as `medpause worker` would)."""
-    done = []
-    for result in DBTaskResult.objects.filter(task_path=deliver.module_path, status="READY").order_by("enqueued_at"):
-        done.append(deliver.call(*result.args_kwargs["args"]))
-        result.delete()
-    return done
-
-
 def test_a_notice_goes_out_by_sms_and_by_email_with_its_link(world, sms_gateway, smtp_server,
                                                             django_capture_on_commit_callbacks):
     person, me, _officer = world
@@ -59,7 +53,7 @@ def test_a_notice_goes_out_by_sms_and_by_email_with_its_link(world, sms_gateway,
     app = _submitted(me, person, django_capture_on_commit_callbacks)
     rows = Delivery.objects.filter(notice__application=app).order_by("channel")
     assert [(d.channel, d.status) for d in rows] == [("email", "queued"), ("sms", "queued")]
-    assert sorted(_run_queued()) == ["sent", "sent"]
+    assert sorted(run_queued()) == ["sent", "sent"]
     link = f"{PUBLIC}/me/applications/{app.pk}/"
     sms = sms_gateway.messages[before:]
     assert len(sms) == 1 and sms[0]["to"] == "13812345678"
@@ -148,7 +142,7 @@ def test_the_links_open_the_page_the_notice_is_about(world, sms_gateway, django_
     app = _submitted(me, person, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         application_reject(actor=officer, application=app, reason="The ID photo cannot be read")
-    _run_queued()
+    run_queued()
     link = sms_gateway.messages[-1]["text"].splitlines()[-1]
     assert link == f"{PUBLIC}/me/applications/{app.pk}/"
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -170,7 +164,7 @@ def test_a_units_notice_links_to_the_units_page_and_names_the_employee(settings,
     app = stop(agent, person, "resignation", today(), submit=False)
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=agent, application=app)
-    _run_queued()
+    run_queued()
     text = sms_gateway.messages[-1]["text"]
     assert text.startswith(f"职工刘洋（{person.id_number_masked}）：")
     assert person.id_number not in text
@@ -185,9 +179,7 @@ def test_phone_numbers_are_masked_in_the_logs(world, sms_gateway, caplog, django
     caplog.set_level(logging.INFO)
     sms_gateway.fail_next(1)
     app = _submitted(me, person, django_capture_on_commit_callbacks)
-    _run_queued()
-    from medpause.notices.contacts import phone_code_send
-
+    run_queued()
     phone_code_send(user=me, phone="13812345678")
     lines = [r.getMessage() for r in caplog.records]
     assert any("138****5678" in line for line in lines)
@@ -210,3 +202,32 @@ def test_email_settings_come_from_the_environment(env, expected):
     assert {k: got[k] for k in expected} == expected
     with pytest.raises(ValueError):
         email_settings({"MEDPAUSE_EMAIL_URL": "ftp://x"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_once(settings, sms_gateway):
+    """Two runs of the task for one delivery at the same instant (PostgreSQL, real threads):
+    one claims the row and sends; the other sends nothing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises every writer)")
+    person, me, _officer = flexible_with_login("310000")
+    reachable(me, sms_gateway, phone="13812345678")
+    for round_ in range(6):
+        notice = Notice.objects.create(person=person, code="application.take", params={"reference": f"TB{round_}"})
+        (delivery,) = deliveries_queue(notice)
+        barrier, outcomes = threading.Barrier(2), []
+
+        def run(delivery_id=delivery.pk, barrier=barrier, outcomes=outcomes):
+            try:
+                barrier.wait(timeout=10)
+                outcomes.append(delivery_attempt(delivery_id))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert "sent" in outcomes, f"round {round_}: {outcomes}"
+        assert sum(m["text"].startswith(f"申请 TB{round_} ") for m in sms_gateway.messages) == 1, f"round {round_}"
