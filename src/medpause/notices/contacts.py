@@ -82,8 +82,9 @@ def _hash(user_id: int, phone: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def phone_code_send(*, user, phone: str, gateway: SmsGateway | None = None) -> PhoneCode:
-    """Send a new code to `phone` (which is not yet the verified number until confirmed)."""
+def phone_code_send(*, user, phone: str, language: str | None = None, gateway: SmsGateway | None = None) -> PhoneCode:
+    """Send a new code to `phone` (which is not the verified number until confirmed), worded in
+    `language` (the page's), else in the language the user chose for their texts."""
     _check_role(user)
     phone = normalise_phone(phone)
     now = timezone.now()
@@ -99,7 +100,7 @@ def phone_code_send(*, user, phone: str, gateway: SmsGateway | None = None) -> P
         PhoneCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)  # one live code at a time
         sent = PhoneCode.objects.create(user=user, phone=phone, code_hash=_hash(user.pk, phone, code),
                                         expires_at=now + dt.timedelta(minutes=CODE_MINUTES))
-    with translation.override(contact.language or "zh-hans"):
+    with translation.override(language if language in LANGUAGES else contact.language or "zh-hans"):
         text = str(CODE_TEXT) % {"code": code, "minutes": CODE_MINUTES}
     try:
         (gateway or SmsGateway()).send(to=phone, text=text, reference=f"code-{sent.pk}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,7 @@ DONE = {
 
 def _act(user, action: str, data: dict) -> None:
     if action == "phone":
-        phone_code_send(user=user, phone=data["phone"])
+        phone_code_send(user=user, phone=data["phone"], language=translation.get_language())
     elif action == "code":
         phone_code_confirm(user=user, code=data["code"])
     else:
