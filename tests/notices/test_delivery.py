@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from medpause.cases.services import application_reject, application_submit
+from medpause.cases.services.reminders import reminders_send
 from medpause.common.dates import today
 from medpause.config.mail import email_settings
 from medpause.notices.contacts import phone_code_send
@@ -22,7 +23,7 @@ from medpause.notices.delivery import deliveries_queue, delivery_attempt
 from medpause.notices.models import Delivery, DeliveryStatus, Notice
 from medpause.notices.selectors import notices_for
 from medpause.notices.tasks import deliver
-from tests.cases.helpers import flexible_with_login, stop
+from tests.cases.helpers import flexible_with_login, paused_flexible, stop
 from tests.factories import make_person, make_user
 from tests.notices.helpers import reachable, run_queued
 
@@ -231,3 +232,20 @@ def test_two_workers_at_once_send_once(settings, sms_gateway):
             t.join(timeout=30)
         assert "sent" in outcomes, f"round {round_}: {outcomes}"
         assert sum(m["text"].startswith(f"申请 TB{round_} ") for m in sms_gateway.messages) == 1, f"round {round_}"
+
+
+def test_the_daily_reminder_goes_out_by_sms_once_with_a_link_to_coverage(settings, sms_gateway,
+                                                                         django_capture_on_commit_callbacks):
+    settings.MEDPAUSE_PUBLIC_URL = PUBLIC
+    _person, me, _officer, suspension = paused_flexible("310000", start=today(), months=1)
+    reachable(me, sms_gateway, phone="13812345678", language="en")
+    on = suspension.planned_end_date - dt.timedelta(days=14)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(on=on) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(on=on)  # a second run: no notice, no second delivery
+    assert Delivery.objects.filter(notice__code="suspension.planned_end").count() == 1
+    assert run_queued() == ["sent"]
+    text = sms_gateway.messages[-1]["text"]
+    assert text.startswith(f"Your stop is planned to end on {suspension.planned_end_date.isoformat()}.")
+    assert text.endswith(f"{PUBLIC}/me/coverage/")

@@ -27,28 +27,34 @@ log = logging.getLogger(__name__)
 CLAIM = dt.timedelta(minutes=5)  # an attempt that died is taken up again after this
 
 
-def recipients(notice: Notice) -> list[User]:
-    """Who is reached besides in the app: the person's own users and the unit's agents."""
-    who = Q(pk__in=[])
-    if notice.person_id:
-        who |= Q(role=Role.INDIVIDUAL, person_id=notice.person_id)
-    if notice.unit_id:
-        who |= Q(role=Role.UNIT_AGENT, unit_id=notice.unit_id)
-    return list(User.objects.filter(who, is_active=True).order_by("pk"))
+def _recipients(notices: list[Notice]) -> dict[int, list[User]]:
+    """Who is reached besides in the app, by notice: the person's own users and the unit's agents."""
+    persons = {n.person_id for n in notices if n.person_id}
+    units = {n.unit_id for n in notices if n.unit_id}
+    users = User.objects.filter(
+        Q(role=Role.INDIVIDUAL, person_id__in=persons) | Q(role=Role.UNIT_AGENT, unit_id__in=units),
+        is_active=True, contact__isnull=False,
+    ).order_by("pk")
+    by_person, by_unit = {}, {}
+    for u in users:
+        (by_person.setdefault(u.person_id, []) if u.role == Role.INDIVIDUAL else by_unit.setdefault(u.unit_id, [])).append(u)
+    return {n.pk: by_person.get(n.person_id, []) + by_unit.get(n.unit_id, []) for n in notices}
 
 
-def deliveries_queue(notice: Notice) -> list[Delivery]:
+def deliveries_queue(notices: Notice | list[Notice]) -> list[Delivery]:
     """One row per channel each recipient chose (made once: a second call adds none), and a
-    task to send each once the current transaction commits."""
-    users = recipients(notice)
-    contacts = {c.user_id: c for c in Contact.objects.filter(user__in=users)}
-    wanted = {(u.pk, channel) for u in users if u.pk in contacts for channel in contacts[u.pk].channels()}
-    wanted -= set(Delivery.objects.filter(notice=notice).values_list("user_id", "channel"))
+    task to send each once the current transaction commits. Set-based, for the daily job's
+    thousands of reminders as for one notice."""
+    notices = [notices] if isinstance(notices, Notice) else list(notices)
+    who = _recipients(notices)
+    contacts = {c.user_id: c for c in Contact.objects.filter(user__in={u.pk for us in who.values() for u in us})}
+    wanted = {(n, u.pk, channel) for n, users in who.items() for u in users for channel in contacts[u.pk].channels()}
+    wanted -= set(Delivery.objects.filter(notice__in=who).values_list("notice_id", "user_id", "channel"))
     if not wanted:
         return []
-    Delivery.objects.bulk_create([Delivery(notice=notice, user_id=u, channel=c) for u, c in sorted(wanted)],
-                                 ignore_conflicts=True)  # a concurrent call made them: the constraint keeps one
-    made = [d for d in Delivery.objects.filter(notice=notice) if (d.user_id, d.channel) in wanted]
+    Delivery.objects.bulk_create([Delivery(notice_id=n, user_id=u, channel=c) for n, u, c in sorted(wanted)],
+                                 ignore_conflicts=True, batch_size=2000)  # a concurrent call's: the constraint keeps one
+    made = [d for d in Delivery.objects.filter(notice__in=who) if (d.notice_id, d.user_id, d.channel) in wanted]
     transaction.on_commit(lambda: [_enqueue(d.pk) for d in made])
     return made
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from medpause.cases.models import Application, Suspension
 from medpause.cases.states import PENDING_STATUSES
+from medpause.notices.delivery import deliveries_queue
 from medpause.notices.models import Notice
 
 CHUNK = 2000
@@ -19,8 +20,11 @@ PLANNED_END, OVERDUE = "suspension.planned_end", "review.overdue"
 
 def _insert(notices: list[Notice]) -> int:
     """Notices that carry a dedupe_key: one already made (by an earlier or a concurrent run) is
-    left as it is."""
+    left as it is. The people's chosen channels get theirs by SMS and e-mail too."""
     Notice.objects.bulk_create(notices, batch_size=CHUNK, ignore_conflicts=True)
+    deliveries_queue(Notice.objects.filter(
+        dedupe_key__in=[n.dedupe_key for n in notices], person__isnull=False, deliveries__isnull=True,
+    ))
     return len(notices)
 
 
