@@ -94,11 +94,13 @@ def test_the_api_and_the_pages_show_the_unit_the_employee(unit_case, settings, s
     client.force_login(agent)
     page = client.get("/unit/").content.decode()
     assert f"职工刘洋（{person.id_number_masked}）：" in page and "人民法院" in page
+    assert f'href="/unit/applications/{app.pk}/" class="notice-link">打开相关页面</a>' in page  # the page it is about
     # the employee's own notice does not name them to themself
     me = make_user("individual", person=person)
     client.force_login(me)
     own = client.get("/me/").content.decode()
     assert "职工刘洋" not in own and app.reference in own
+    assert f'href="/me/applications/{app.pk}/" class="notice-link"' in own
     run_queued()
     sms = sms_gateway.messages[-1]["text"]
     assert sms.startswith(f"Employee 刘洋 ({person.id_number_masked}): Application {app.reference} was rejected.")

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from medpause.accounts.models import Role
+from medpause.accounts.models import Role, User
 from medpause.common.errors import Forbidden, Refused, TooManyAttempts
 from medpause.common.masking import mask_phone
 from medpause.notices.models import Contact, PhoneCode
@@ -89,9 +89,8 @@ def phone_code_send(*, user, phone: str, language: str | None = None, gateway: S
     phone = normalise_phone(phone)
     now = timezone.now()
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one request of a user at a time: the count holds
         contact = contact_of(user)
-        if contact.pk:
-            Contact.objects.select_for_update().filter(pk=contact.pk).first()
         recent = PhoneCode.objects.filter(user=user, created_at__gt=now - dt.timedelta(hours=1)).order_by("created_at")
         if recent.count() >= CODES_PER_HOUR:
             wait = int((recent.first().created_at + dt.timedelta(hours=1) - now).total_seconds()) + 1

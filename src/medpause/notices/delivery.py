@@ -46,6 +46,8 @@ def deliveries_queue(notices: Notice | list[Notice]) -> list[Delivery]:
     task to send each once the current transaction commits. Set-based, for the daily job's
     thousands of reminders as for one notice."""
     notices = [notices] if isinstance(notices, Notice) else list(notices)
+    if not notices:
+        return []
     who = _recipients(notices)
     contacts = {c.user_id: c for c in Contact.objects.filter(user__in={u.pk for us in who.values() for u in us})}
     wanted = {(n, u.pk, channel) for n, users in who.items() for u in users for channel in contacts[u.pk].channels()}
@@ -65,17 +67,20 @@ def _enqueue(delivery_id: int, after: dt.datetime | None = None) -> None:
     (deliver.using(run_after=after) if after else deliver).enqueue(delivery_id)
 
 
-def notice_link(notice: Notice, user) -> str:
-    """The absolute address of the page the notice is about, as this recipient opens it."""
+def notice_path(notice: Notice, user) -> str:
+    """The path of the page the notice is about, as this reader opens it."""
     unit = user.role == Role.UNIT_AGENT
     if notice.application_id:
-        path = reverse("unit:application_detail" if unit else "me:application_detail",
+        return reverse("unit:application_detail" if unit else "me:application_detail",
                        kwargs={"app_id": notice.application_id})
-    elif unit:
-        path = reverse("web:unit_home")
-    else:
-        path = reverse("web:portal_coverage" if notice.code.startswith("suspension.") else "web:portal_home")
-    return (settings.MEDPAUSE_PUBLIC_URL or "http://localhost:8000") + path
+    if unit:
+        return reverse("web:unit_home")
+    return reverse("web:portal_coverage" if notice.code.startswith("suspension.") else "web:portal_home")
+
+
+def notice_link(notice: Notice, user) -> str:
+    """The absolute address of that page, for a message that leaves the service."""
+    return (settings.MEDPAUSE_PUBLIC_URL or "http://localhost:8000") + notice_path(notice, user)
 
 
 def delivery_texts(delivery: Delivery) -> tuple[str, str]:
