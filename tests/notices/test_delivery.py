@@ -249,3 +249,22 @@ def test_the_daily_reminder_goes_out_by_sms_once_with_a_link_to_coverage(setting
     text = sms_gateway.messages[-1]["text"]
     assert text.startswith(f"Your stop is planned to end on {suspension.planned_end_date.isoformat()}.")
     assert text.endswith(f"{PUBLIC}/me/coverage/")
+
+
+def test_the_worker_sends_what_lost_its_task(world, sms_gateway, django_capture_on_commit_callbacks):
+    from medpause.ops.worker import send_stranded
+
+    person, me, _officer = world
+    app = _submitted(me, person, django_capture_on_commit_callbacks)
+    DBTaskResult.objects.all().delete()  # the tasks are lost (a pruned table, a failed enqueue)
+    assert send_stranded() == 0  # not yet: a task may still be on its way
+    sms = Delivery.objects.get(notice__application=app, channel="sms")
+    Delivery.objects.filter(notice__application=app).update(created_at=timezone.now() - dt.timedelta(minutes=11))
+    before = len(sms_gateway.messages)
+    assert send_stranded() == 2
+    assert len(sms_gateway.messages) == before + 1
+    assert set(Delivery.objects.filter(notice__application=app).values_list("status", flat=True)) == {"sent"}
+    # a worker killed while sending: the row is taken up once its claim lapsed, and sent once
+    Delivery.objects.filter(pk=sms.pk).update(status="sending", claimed_until=timezone.now() - dt.timedelta(seconds=1))
+    assert send_stranded() == 1 and len(sms_gateway.messages) == before + 2
+    assert send_stranded() == 0

@@ -25,6 +25,7 @@ from medpause.notices.texts import notice_text
 
 log = logging.getLogger(__name__)
 CLAIM = dt.timedelta(minutes=5)  # an attempt that died is taken up again after this
+STRANDED = dt.timedelta(minutes=10)  # a due row no task took this long after: its task was lost
 
 
 def _recipients(notices: list[Notice]) -> dict[int, list[User]]:
@@ -57,8 +58,21 @@ def deliveries_queue(notices: Notice | list[Notice]) -> list[Delivery]:
     Delivery.objects.bulk_create([Delivery(notice_id=n, user_id=u, channel=c) for n, u, c in sorted(wanted)],
                                  ignore_conflicts=True, batch_size=2000)  # a concurrent call's: the constraint keeps one
     made = [d for d in Delivery.objects.filter(notice__in=who) if (d.notice_id, d.user_id, d.channel) in wanted]
-    transaction.on_commit(lambda: [_enqueue(d.pk) for d in made])
+    # robust: a queue that fails to take the task costs no response; the worker finds the row (stranded)
+    transaction.on_commit(lambda: [_enqueue(d.pk) for d in made], robust=True)
     return made
+
+
+def deliveries_stranded(limit: int = 100) -> list[int]:
+    """Rows whose task was lost (a failed enqueue, a task table pruned, a worker killed while
+    sending): due for STRANDED and still queued, or claimed by an attempt whose claim lapsed.
+    `medpause worker` attempts them in its housekeeping; an attempt claims first, so a task
+    still on its way sends nothing twice."""
+    now = timezone.now()
+    lost = Q(status=DeliveryStatus.QUEUED) & (
+        Q(next_attempt_at__lt=now - STRANDED) | Q(next_attempt_at__isnull=True, created_at__lt=now - STRANDED))
+    lapsed = Q(status=DeliveryStatus.SENDING, claimed_until__lt=now)
+    return list(Delivery.objects.filter(lost | lapsed).order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 def _enqueue(delivery_id: int, after: dt.datetime | None = None) -> None:
