@@ -159,3 +159,37 @@ def test_hostile_or_wrong_posts_answer_the_page_not_an_error(me, sms_gateway, da
     answer = client.post("/account/notices/", data)
     assert answer.status_code == 200
     assert sms_gateway.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_cannot_pass_the_hourly_limit(sms_gateway):
+    """The last code of the hour asked for twice at the same instant (PostgreSQL, real
+    threads): the user's row is locked while counting, so one is sent and one refused."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises every writer)")
+    me = make_user("individual", person=make_person("310000", category="flexible"))
+    for _ in range(2):
+        phone_code_send(user=me, phone="13812345678")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def ask():
+        try:
+            barrier.wait(timeout=10)
+            phone_code_send(user=me, phone="13812345678")
+            outcomes.append("sent")
+        except TooManyAttempts:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["refused", "sent"]
+    assert len(sms_gateway.messages) == 3 and PhoneCode.objects.count() == 3
