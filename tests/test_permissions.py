@@ -246,6 +246,8 @@ SITE: dict[str, Site] = {
     "login/": Site("/login/", answers(302, anonymous=200)),  # signed in: on to the home page
     "logout/": Site("/logout/", answers(405)),  # POST only
     "account/password/": Site("/account/password/", answers(200, anonymous=LOGIN)),  # every signed-in user
+    # how notices reach a person or a unit agent (SMS, e-mail): theirs only
+    "account/notices/": Site("/account/notices/", page_of("owner", "other_person", "agent", "other_agent")),
     # the one-time code: asked of officers and administrators only (given already here: on to the home page)
     "account/otp/": Site("/account/otp/", answers(302, anonymous=LOGIN)),
     "account/otp/enrol/": Site("/account/otp/enrol/", answers(302, anonymous=LOGIN)),
