@@ -304,7 +304,7 @@ def test_settlement_refusals_422_lean_as_ninja(world, fallbacks, case, code):
 
 
 @pytest.mark.parametrize("change, status", [
-    ({"amount": "12,50"}, 400), ({"amount": 12.5}, 400), ({"date": "2026-13-01"}, 400), ({"fund": "pooled"}, 201),
+    ({"amount": "12,50"}, 400), ({"amount": 12.5}, 400), ({"date": "2026-13-01"}, 400), ({"fund": "bank"}, 400),
     ({"institution_reference": ""}, 400), ({"card_number": ""}, 400), ("not json", 400), ([1, 2], 400),
 ])
 def test_settlement_bodies_the_lean_path_does_not_take_get_ninjas_answer(world, fallbacks, change, status):

@@ -21,7 +21,7 @@ from medpause.notices.services import notice_text
 from medpause.registry.selectors import contributions_of
 from medpause.web.views import applications as apps
 from medpause.web.views import wizard
-from medpause.web.views.common import CARD_STATUS_HINTS, CARD_STATUS_LABELS, pdf_response
+from medpause.web.views.common import CARD_STATUS_HINTS, CARD_STATUS_LABELS, account_context, pdf_response
 from medpause.web.views.scope import ME, Scope
 
 CERTIFICATE_KINDS = ("participation", "payment")
@@ -83,7 +83,7 @@ def coverage(request):
     totals["all"] = totals["employer"] + totals["employee"]
     return render(request, "web/portal/coverage.html", {
         "scope": scope, **coverage_context(request.user, person), "contributions": list(reversed(rows)),
-        "totals": totals,
+        "totals": totals, **account_context(request.user, person),
     })
 
 

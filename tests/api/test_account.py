@@ -1,0 +1,99 @@
+"""GET /api/v1/persons/{id}/account and settlements with `fund` through the API; the account on
+the person's own page and the officer's person page."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from medpause.common.dates import add_months, month_start, today
+from medpause.coverage.services import contribution_record
+from medpause.registry.models import Card
+from tests.api.conftest import error_of
+
+pytestmark = pytest.mark.django_db
+
+
+def funded(person, months=1):
+    Card.objects.filter(person=person).update(issued_on=today() - dt.timedelta(days=400))
+    for n in range(months, 0, -1):
+        contribution_record(person=person, month=add_months(month_start(today()), -n))
+    return person
+
+
+def test_the_account_answers_balance_and_entries(world):
+    person = funded(world.bj_employee, months=2)
+    r = world.api["individual"].get(f"/persons/{person.pk}/account")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["balance"] == "320.00"
+    assert [e["kind"] for e in body["entries"]] == ["contribution", "contribution"]
+    assert body["entries"][0] == {"date": add_months(month_start(today()), -1).isoformat(), "kind": "contribution",
+                                  "amount": "160.00"}
+
+
+@pytest.mark.parametrize("who, status", [
+    ("officer", 200), ("unit_agent", 200), ("individual", 200), ("admin", 200),
+    ("officer_sh", 404), ("unit_agent_sh", 404), ("individual_sh", 404), ("institution", 403),
+])
+def test_who_sees_the_account(world, who, status):
+    r = world.api[who].get(f"/persons/{world.bj_employee.pk}/account")
+    assert r.status_code == status
+    if status != 200:
+        assert error_of(r)["code"] == {404: "not_found", 403: "forbidden"}[status]
+
+
+@pytest.mark.parametrize("person_id", ["0", "99999999", "abc", "9" * 30])
+def test_an_unknown_person_is_404_or_400_never_500(world, person_id):
+    r = world.api["officer"].get(f"/persons/{person_id}/account")
+    assert r.status_code in (400, 404)
+    error_of(r)
+
+
+def _settle(world, person, amount, ref, fund=None):
+    body = {"card_number": person.card.number, "date": today().isoformat(), "amount": amount,
+            "institution_reference": ref}
+    if fund is not None:
+        body["fund"] = fund
+    return world.api["institution"].post("/settlements", body)
+
+
+def test_settlement_from_the_account_through_the_api(world):
+    person = funded(world.sh_flex)  # Shanghai flexible 8000 x 10% x 1/4 = 200.00
+    r = _settle(world, person, "200.00", "A-1", "personal_account")
+    assert r.status_code == 201 and r.json()["fund"] == "personal_account"
+    short = _settle(world, person, "0.01", "A-2", "personal_account")
+    assert short.status_code == 409 and error_of(short)["code"] == "insufficient_balance"
+    assert world.api["individual_sh"].get(f"/persons/{person.pk}/account").json()["balance"] == "0.00"
+    replay = _settle(world, person, "200.00", "A-1", "personal_account")
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    reused = _settle(world, person, "200.00", "A-1", "pooled")
+    assert reused.status_code == 422 and error_of(reused)["code"] == "idempotency_key_reused"
+    default = _settle(world, person, "10.00", "A-3")
+    assert default.status_code == 201 and default.json()["fund"] == "pooled"
+
+
+@pytest.mark.parametrize("fund", ["bank", 1, None, ""])
+def test_a_bad_fund_is_a_clean_4xx(world, fund):
+    person = funded(world.sh_flex)
+    r = world.api["institution"].post("/settlements", {
+        "card_number": person.card.number, "date": today().isoformat(), "amount": "1.00",
+        "institution_reference": "B", "fund": fund})
+    assert 400 <= r.status_code < 500
+    error_of(r)
+
+
+def test_the_person_and_the_officer_see_the_account_on_their_pages(world):
+    person = funded(world.bj_employee)
+    me = Client()
+    me.force_login(world.users["individual"])
+    for language, words in (("en", "Personal account"), ("zh-hans", "个人账户")):
+        page = me.get("/me/coverage/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert words in page and 'id="account-balance">160.00<' in page
+    officer = Client()
+    officer.force_login(world.users["officer"])
+    page = officer.get(f"/officer/persons/{person.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Personal account" in text and 'id="account-balance">160.00<' in text
+    assert "Month&#x27;s contribution credited" in text or "Month's contribution credited" in text
