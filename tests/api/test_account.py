@@ -97,3 +97,72 @@ def test_the_person_and_the_officer_see_the_account_on_their_pages(world):
     text = page.content.decode()
     assert "Personal account" in text and 'id="account-balance">160.00<' in text
     assert "Month&#x27;s contribution credited" in text or "Month's contribution credited" in text
+
+
+# --- back-payment -------------------------------------------------------------------------
+
+
+def _break(person, first_gap, last_gap, benefits_from=None):
+    from medpause.cases.models import Suspension
+
+    Card.objects.filter(person=person).update(issued_on=today() - dt.timedelta(days=900))
+    return Suspension.objects.create(
+        person=person, region=person.region, reason="unpaid_leave",
+        start_date=add_months(month_start(today()), -(first_gap + 1)).replace(day=15),
+        end_date=add_months(month_start(today()), -last_gap).replace(day=14), benefits_from=benefits_from)
+
+
+def _ym(n):
+    return f"{add_months(month_start(today()), -n):%Y-%m}"
+
+
+def test_back_payment_through_the_api(world):
+    person = world.bj_employee
+    stop = _break(person, 3, 1, benefits_from=today() + dt.timedelta(days=60))
+    r = world.api["unit_agent"].post(f"/persons/{person.pk}/back-payments", {"from_month": _ym(3), "to_month": _ym(1)})
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["months"] == [_ym(3), _ym(2), _ym(1)] and body["amount"] == "2640.00" and body["status"] == "due"
+    assert set(body) == {"id", "months", "amount", "late_fee", "status"} and float(body["late_fee"]) > 0
+    assert world.api["unit_agent"].post(f"/back-payments/{body['id']}/paid").status_code == 403
+    assert world.api["officer_sh"].post(f"/back-payments/{body['id']}/paid").status_code == 404
+    paid = world.api["officer"].post(f"/back-payments/{body['id']}/paid")
+    assert paid.status_code == 200 and paid.json() == {"status": "paid"}
+    again = world.api["officer"].post(f"/back-payments/{body['id']}/paid")
+    assert again.status_code == 409 and error_of(again)["code"] == "already_paid"
+    stop.refresh_from_db()
+    assert stop.benefits_from is None
+    in_gap = (add_months(month_start(today()), -2) + dt.timedelta(days=4)).isoformat()
+    answer = world.api["institution"].get("/eligibility", {"card_number": person.card.number, "date": in_gap}).json()
+    assert answer["status"] == "active"
+    account = world.api["individual"].get(f"/persons/{person.pk}/account").json()
+    assert [e["kind"] for e in account["entries"]].count("back_payment") == 3
+
+
+@pytest.mark.parametrize("first, last", [(4, 1), (1, 0), (-1, -1)])
+def test_back_payment_not_allowed_is_422(world, first, last):
+    person = world.bj_employee
+    _break(person, 3, 1)
+    r = world.api["individual"].post(f"/persons/{person.pk}/back-payments",
+                                     {"from_month": _ym(first), "to_month": _ym(last)})
+    assert r.status_code == 422 and error_of(r)["code"] == "back_payment_not_allowed"
+
+
+@pytest.mark.parametrize("body", [{"from_month": "2025-1", "to_month": "2025-02"}, {"from_month": 202501},
+                                  {"from_month": "2025-13", "to_month": "2025-13"},
+                                  {"from_month": "2025-01\u0000", "to_month": "2025-02"}])
+def test_back_payment_bad_bodies_are_clean_4xx(world, body):
+    r = world.api["officer"].post(f"/persons/{world.bj_employee.pk}/back-payments", body)
+    assert 400 <= r.status_code < 500
+    error_of(r)
+
+
+def test_back_payment_for_someone_out_of_reach_is_404(world):
+    _break(world.bj_employee, 2, 1)
+    for who in ("officer_sh", "unit_agent_sh", "individual_sh"):
+        r = world.api[who].post(f"/persons/{world.bj_employee.pk}/back-payments",
+                                {"from_month": _ym(2), "to_month": _ym(1)})
+        assert r.status_code == 404
+    assert world.api["institution"].post(f"/persons/{world.bj_employee.pk}/back-payments",
+                                         {"from_month": _ym(2), "to_month": _ym(1)}).status_code == 403
+    assert world.api["officer"].post("/back-payments/99999999/paid").status_code == 404
