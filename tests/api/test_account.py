@@ -166,3 +166,42 @@ def test_back_payment_for_someone_out_of_reach_is_404(world):
     assert world.api["institution"].post(f"/persons/{world.bj_employee.pk}/back-payments",
                                          {"from_month": _ym(2), "to_month": _ym(1)}).status_code == 403
     assert world.api["officer"].post("/back-payments/99999999/paid").status_code == 404
+
+
+def test_the_portal_offers_the_back_payment_of_a_current_stop_before_anyone_asks(world):
+    from medpause.cases.models import Suspension
+
+    person = world.sh_flex  # Shanghai flexible, base 8000 x 10% = 800.00 a month
+    Card.objects.filter(person=person).update(issued_on=today() - dt.timedelta(days=900))
+    Suspension.objects.create(person=person, region=person.region, reason="flexible_pause",
+                              start_date=add_months(month_start(today()), -2).replace(day=15))
+    me = Client()
+    me.force_login(world.users["individual_sh"])
+    for path in ("/me/", "/me/coverage/"):
+        page = me.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'id="back-payment-amount">1600.00<' in page, path
+        assert "2 months of your break" in page and "No waiting period follows a break of up to 3 months" in page
+    zh = me.get("/me/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "补缴" in zh and "1600.00" in zh
+
+
+def test_the_portal_says_when_a_break_is_too_long_to_back_pay(world):
+    from medpause.cases.models import Suspension
+
+    person = world.sh_flex
+    Card.objects.filter(person=person).update(issued_on=today() - dt.timedelta(days=900))
+    Suspension.objects.create(person=person, region=person.region, reason="flexible_pause",
+                              start_date=add_months(month_start(today()), -5).replace(day=15),
+                              end_date=add_months(month_start(today()), -1).replace(day=14),
+                              benefits_from=today() + dt.timedelta(days=60))
+    me = Client()
+    me.force_login(world.users["individual_sh"])
+    page = me.get("/me/coverage/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your break has lasted 4 months, longer than the 3 months" in page
+    assert "back-payment-amount" not in page
+
+
+def test_no_offer_without_a_stop(world):
+    me = Client()
+    me.force_login(world.users["individual"])
+    assert 'id="back-payment"' not in me.get("/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
