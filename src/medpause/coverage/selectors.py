@@ -69,19 +69,20 @@ def card_status_on(*, person, day: dt.date) -> CoverageStatus:
 
 
 def _card_periods_sql(count: int) -> str:
-    """The cards joined with their person's periods: suspensions (kind 0) and paid back-payments
-    whose care settles (kind 1, their months' first days), in one pass over both indexes."""
+    """The cards joined with their person's periods: suspensions (kind 0, a card may have none)
+    and, after them, paid back-payments whose care settles (kind 1: their months' first days).
+    Two branches of one UNION ALL, each on its own indexes (the card's number, then the person's
+    suspensions or back-payments), so the numbers are passed twice."""
     card, suspension, paid = Card._meta.db_table, Suspension._meta.db_table, BackPayment._meta.db_table
     marks = ", ".join(["%s"] * count)
     return (
-        f'SELECT c."number", c."id", c."person_id", c."issued_on", s."kind", s."id", s."start_date", s."end_date", '
-        f's."terminating", s."benefits_from" FROM "{card}" c LEFT JOIN ('
-        f'SELECT 0 AS "kind", "id", "person_id", "start_date", "end_date", "terminating", "benefits_from" '
-        f'FROM "{suspension}" UNION ALL '
-        f'SELECT 1, "id", "person_id", "from_month", "to_month", FALSE, NULL FROM "{paid}" '
-        f"WHERE \"status\" = 'paid' AND \"restores_care\""
-        f') s ON s."person_id" = c."person_id" '
-        f'WHERE c."number" IN ({marks}) ORDER BY s."start_date", s."id"'
+        f'SELECT c."number", c."id", c."person_id", c."issued_on", 0, s."id", s."start_date", s."end_date", '
+        f's."terminating", s."benefits_from" FROM "{card}" c LEFT JOIN "{suspension}" s ON s."person_id" = c."person_id" '
+        f'WHERE c."number" IN ({marks}) UNION ALL '
+        f'SELECT c."number", c."id", c."person_id", c."issued_on", 1, b."id", b."from_month", b."to_month", FALSE, '
+        f'CAST(NULL AS date) FROM "{card}" c JOIN "{paid}" b ON b."person_id" = c."person_id" '
+        f"AND b.\"status\" = 'paid' AND b.\"restores_care\" "
+        f'WHERE c."number" IN ({marks}) ORDER BY 7, 6'
     )
 
 
@@ -106,7 +107,7 @@ def _cards_with_periods(numbers: list[str]) -> dict[str, tuple[int, int, dt.date
     found: dict[str, tuple[int, int, dt.date, list, list]] = {}
     # Plain SQL, on the connection the router gives a read of cards: the replica when allowed.
     with connections[router.db_for_read(Card)].cursor() as cursor:
-        cursor.execute(sql, numbers)
+        cursor.execute(sql, [*numbers, *numbers])
         for number, card_id, person_id, issued_on, kind, pk, start, end, terminating, benefits_from in cursor.fetchall():
             entry = found.get(number)
             if entry is None:
