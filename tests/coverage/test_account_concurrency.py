@@ -70,3 +70,22 @@ def test_one_settlement_sent_twice_at_once_debits_once():
         assert len({r.json()["id"] for r in responses}) == 1
         assert Settlement.objects.filter(person=person).count() == 1
         assert balance_of(person_id=person.pk) == Decimal("120.00")
+
+
+def test_one_back_payment_recorded_paid_twice_at_once_is_paid_once():
+    from medpause.cases.models import Suspension
+    from medpause.coverage.backpay import back_payment_request
+
+    officer = make_user("officer", region="310000")
+    api = Api(token_issue(user=officer))
+    for round_ in range(ROUNDS // 2):
+        person = make_person("310000", category="flexible")
+        Suspension.objects.create(person=person, region=person.region, reason="flexible_pause",
+                                  start_date=add_months(month_start(today()), -3).replace(day=15),
+                                  end_date=add_months(month_start(today()), -1).replace(day=14))
+        months = add_months(month_start(today()), -2), add_months(month_start(today()), -1)
+        bill = back_payment_request(actor=officer, person_id=person.pk, from_month=f"{months[0]:%Y-%m}",
+                                    to_month=f"{months[1]:%Y-%m}")
+        responses = _submit_together([lambda b=bill: api.post(f"/back-payments/{b.pk}/paid") for _ in range(2)])
+        assert sorted(r.status_code for r in responses) == [200, 409], f"round {round_}"
+        assert AccountEntry.objects.filter(person=person, kind="back_payment").count() == 2
