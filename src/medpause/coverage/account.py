@@ -58,12 +58,12 @@ def credit_month(*, contribution: Contribution, kind: str = AccountEntry.CONTRIB
 
 def debit_settlement(*, person_id: int, region_id: int, settlement_id: int, amount: Decimal,
                      on: dt.date) -> AccountEntry:
-    """The debit of a settlement paid from the account (the caller holds the person's lock)."""
-    entry, _created = AccountEntry.objects.get_or_create(
-        person_id=person_id, key=settlement_key(settlement_id),
-        defaults={"region_id": region_id, "kind": AccountEntry.SETTLEMENT, "amount": -amount, "date": on},
+    """The debit of a settlement paid from the account (the caller holds the person's lock and
+    has just created the settlement: its key is new, and the unique key refuses a second)."""
+    return AccountEntry.objects.create(
+        person_id=person_id, key=settlement_key(settlement_id), region_id=region_id, kind=AccountEntry.SETTLEMENT,
+        amount=-amount, date=on,
     )
-    return entry
 
 
 def balance_of(*, person_id: int) -> Decimal:
