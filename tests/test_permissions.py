@@ -36,8 +36,10 @@ from medpause.accounts.services import token_issue
 from medpause.api.api import api
 from medpause.batches.services import batch_create
 from medpause.batches.tasks import run_batch
+from medpause.cases.models import Suspension
 from medpause.cases.services import application_approve, application_create, application_submit, document_add
 from medpause.common.dates import add_months, month_start, today
+from medpause.coverage.backpay import back_payment_request
 from medpause.coverage.services import contribution_record, settlement_create
 from medpause.notices.services import notify_application
 from medpause.printing.services import document_issue
@@ -149,8 +151,14 @@ def _build() -> SimpleNamespace:
     tokens = {role: token_issue(user=user) for role, user in users.items()}
     issued = document_issue(kind="receipt", person=owner_person, region=owner_person.region, application=app,
                             fields={"reference": app.reference})
+    # a break of the owner's, four and three months ago, and the bill for back-paying it
+    gap = (add_months(month_start(today()), -4), add_months(month_start(today()), -3))
+    Suspension.objects.create(person=owner_person, region=owner_person.region, reason="unpaid_leave",
+                              start_date=gap[0], end_date=add_months(gap[0], 2) - dt.timedelta(days=1))
+    bill = back_payment_request(actor=users["officer"], person_id=owner_person.pk, from_month=f"{gap[0]:%Y-%m}",
+                                to_month=f"{gap[1]:%Y-%m}")
     return SimpleNamespace(unit=unit, person=owner_person, app=app, rep_document=rep_document, scan=scan, batch=batch,
-                           issued=issued,
+                           issued=issued, gap=gap, bill=bill,
                            users=users, tokens=tokens)
 
 
@@ -523,6 +531,14 @@ API: dict[tuple[str, str], Call] = {
     ("get", "/persons/{person_id}/contributions"): Call(lambda w: f"/persons/{w.person.pk}/contributions",
                                                         THE_PERSON),
     ("get", "/persons/{person_id}/suspensions"): Call(lambda w: f"/persons/{w.person.pk}/suspensions", THE_PERSON),
+    ("get", "/persons/{person_id}/account"): Call(lambda w: f"/persons/{w.person.pk}/account", THE_PERSON),
+    # the world's owner had a two-month break without a waiting period: those months can be back-paid
+    ("post", "/persons/{person_id}/back-payments"): Call(
+        lambda w: f"/persons/{w.person.pk}/back-payments",
+        {**THE_PERSON, "admin": 201, "officer": 201, "agent": 201, "owner": 201},
+        body=lambda w: {"from_month": f"{w.gap[0]:%Y-%m}", "to_month": f"{w.gap[1]:%Y-%m}"}),
+    ("post", "/back-payments/{back_payment_id}/paid"): Call(lambda w: f"/back-payments/{w.bill.pk}/paid",
+                                                            api_answers(403, officer=200, officer_elsewhere=404)),
     ("get", "/persons/{person_id}/certificates/{kind}.pdf"): Call(
         lambda w: f"/persons/{w.person.pk}/certificates/participation.pdf", THE_PERSON),
     ("get", "/regions"): Call("/regions", PUBLIC),

@@ -11,6 +11,7 @@ import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.core import signals
@@ -283,6 +284,47 @@ def test_settlement_lean_answers_as_ninja_and_audits_the_same(world, fallbacks, 
         assert again.body == lean.body
 
 
+@pytest.mark.parametrize("state, amount, status, code", [
+    ("active", "200.00", 201, None), ("active", "200.01", 409, "insufficient_balance"),
+    ("suspended", "200.00", 201, None), ("suspended", "200.01", 409, "insufficient_balance"),
+    ("terminated", "1.00", 409, "card_terminated"), ("unknown", "1.00", 409, "unknown_card"),
+])
+@pytest.mark.parametrize("fund", ["personal_account", "pooled"])
+def test_settlement_with_a_fund_lean_answers_as_ninja(world, fallbacks, state, amount, status, code, fund):
+    """Both funds, on both paths: the same answers, audit events and debits (Shanghai flexible,
+    one month recorded: 200.00 in the account)."""
+    from medpause.common.dates import add_months, month_start
+    from medpause.coverage.account import balance_of
+    from medpause.coverage.services import contribution_record
+
+    person = insured(world.sh_flex)
+    contribution_record(person=person, month=add_months(month_start(today()), -1))
+    if state in ("suspended", "terminated"):
+        _suspend(person, start_date=today() - dt.timedelta(days=3), terminating=state == "terminated")
+    if fund == "pooled":  # the pooled fund knows no balance: only the card's status counts
+        status, code = {"active": (201, None), "suspended": (409, "card_suspended")}.get(state, (status, code))
+    card = "9999999999" if state == "unknown" else person.card.number
+    make = _settlement(world, card, reference="FUND", amount=amount)
+
+    def with_fund():
+        env = make()
+        body = json.loads(env["wsgi.input"].getvalue())
+        return environ("POST", "/api/v1/settlements", body={**body, "fund": fund},
+                       token=world.api["institution"].token)
+
+    _n, lean = both(with_fund, fallbacks)
+    assert lean.status == status, lean.body
+    if code:
+        assert lean.json()["error"]["code"] == code
+    else:
+        assert lean.json()["fund"] == fund
+    debited = fund == "personal_account" and status == 201
+    assert balance_of(person_id=person.pk) == (Decimal("0.00") if debited else Decimal("200.00"))
+    _n, again = both(with_fund, fallbacks)
+    assert again.body == lean.body and again.headers["Idempotent-Replayed"] == "true"
+    assert balance_of(person_id=person.pk) == (Decimal("0.00") if debited else Decimal("200.00"))
+
+
 @pytest.mark.parametrize("case, code", [
     ("tomorrow", "invalid_care_date"), ("before_insured", "invalid_care_date"), ("reused", "idempotency_key_reused"),
     ("zero", "invalid_amount"),
@@ -304,7 +346,7 @@ def test_settlement_refusals_422_lean_as_ninja(world, fallbacks, case, code):
 
 
 @pytest.mark.parametrize("change, status", [
-    ({"amount": "12,50"}, 400), ({"amount": 12.5}, 400), ({"date": "2026-13-01"}, 400), ({"fund": "pooled"}, 201),
+    ({"amount": "12,50"}, 400), ({"amount": 12.5}, 400), ({"date": "2026-13-01"}, 400), ({"fund": "bank"}, 400),
     ({"institution_reference": ""}, 400), ({"card_number": ""}, 400), ("not json", 400), ([1, 2], 400),
 ])
 def test_settlement_bodies_the_lean_path_does_not_take_get_ninjas_answer(world, fallbacks, change, status):

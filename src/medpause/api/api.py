@@ -17,6 +17,7 @@ from ninja.parser import Parser
 from medpause.api.auth import bearer
 from medpause.api.errors import MESSAGES, ErrorOut, error_response, install_handlers
 from medpause.api.routers import (
+    account,
     applications,
     auth,
     batches,
@@ -171,6 +172,7 @@ api.add_router("/persons", registry.persons)
 api.add_router("/", requirements.router)
 api.add_router("/applications", applications.router)
 api.add_router("/", coverage.router)
+api.add_router("/", account.router)
 api.add_router("/notices", notices.router)
 api.add_router("/certificates", certificate_router)
 api.add_router("/applications", certificate_receipts)

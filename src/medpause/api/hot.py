@@ -56,6 +56,7 @@ _AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
 _REFERENCE = re.compile(r"[\x21-\x7e]([\x20-\x7e]{0,62}[\x21-\x7e])?")
 _BEARER = re.compile(r"Bearer ([A-Za-z0-9_-]{1,200})")
 _SETTLEMENT_FIELDS = {"card_number", "date", "amount", "institution_reference"}
+_FUNDS = ("pooled", "personal_account")
 MAX_BODY = 4096
 
 
@@ -177,8 +178,8 @@ class HotPath:
             data = json.loads(request.body)
         except ValueError as exc:
             raise Fallback from exc
-        if not isinstance(data, dict) or set(data) != _SETTLEMENT_FIELDS or not all(
-                isinstance(v, str) for v in data.values()):
+        if not isinstance(data, dict) or set(data) - {"fund"} != _SETTLEMENT_FIELDS or not all(
+                isinstance(v, str) for v in data.values()) or data.get("fund", "pooled") not in _FUNDS:
             raise Fallback
         day = _day(data["date"])
         if (day is None or not _CARD.fullmatch(data["card_number"]) or not _AMOUNT.fullmatch(data["amount"])
@@ -187,6 +188,6 @@ class HotPath:
         user = self._user(request, (Role.INSTITUTION,))
         settled, created = settlement_create(
             institution=user, card_number=data["card_number"], date=day, amount=data["amount"],
-            institution_reference=data["institution_reference"],
+            institution_reference=data["institution_reference"], fund=data.get("fund", "pooled"),
         )
         return settlement_answer(settled, created)

@@ -10,8 +10,10 @@ from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from medpause.cases.models import Suspension
+from medpause.common.dates import add_months
 from medpause.common.errors import Refused
 from medpause.common.replica import replica_reads
+from medpause.coverage.models import BackPayment
 from medpause.registry.models import Card, Contribution
 
 ACTIVE, SUSPENDED, TERMINATED, WAITING, UNKNOWN = "active", "suspended", "terminated", "waiting", "unknown"
@@ -29,13 +31,17 @@ class CoverageStatus:
         return self.status == ACTIVE
 
 
-def status_from_periods(periods, day: dt.date) -> CoverageStatus:
-    """periods: (id, start, end, terminating, benefits_from) tuples."""
+def status_from_periods(periods, day: dt.date, paid=()) -> CoverageStatus:
+    """periods: (id, start, end, terminating, benefits_from) tuples; paid: (first, last day)
+    of the months back-paid where the policy lets care in them settle: a suspended day inside
+    one is covered."""
     waiting: CoverageStatus | None = None
     for pk, start, end, terminating, benefits_from in periods:
         if start <= day and (end is None or day <= end):
             if terminating:
                 return CoverageStatus(TERMINATED, None, pk)
+            if any(first <= day <= last for first, last in paid):
+                continue
             return CoverageStatus(SUSPENDED, None, pk)
         if end is not None and end < day and benefits_from is not None and day < benefits_from:
             waiting = CoverageStatus(WAITING, benefits_from, pk)
@@ -48,24 +54,46 @@ def _periods(person_id: int):
     )
 
 
+def month_end(month: dt.date) -> dt.date:
+    return add_months(month, 1) - dt.timedelta(days=1)
+
+
+def paid_ranges(person_id: int) -> list[tuple[dt.date, dt.date]]:
+    """(first, last day) of each paid back-payment whose care settles (coverage.backpay)."""
+    rows = BackPayment.objects.filter(person_id=person_id, status=BackPayment.PAID, restores_care=True)
+    return [(first, month_end(last)) for first, last in rows.values_list("from_month", "to_month")]
+
+
 def card_status_on(*, person, day: dt.date) -> CoverageStatus:
-    return status_from_periods(_periods(person.pk), day)
+    return status_from_periods(_periods(person.pk), day, paid_ranges(person.pk))
 
 
 def _card_periods_sql(count: int) -> str:
-    card, suspension = Card._meta.db_table, Suspension._meta.db_table
+    """The cards joined with their person's periods: suspensions (kind 0, a card may have none)
+    and, after them, paid back-payments whose care settles (kind 1: their months' first days).
+    Two branches of one UNION ALL, each on its own indexes (the card's number, then the person's
+    suspensions or back-payments), so the numbers are passed twice."""
+    card, suspension, paid = Card._meta.db_table, Suspension._meta.db_table, BackPayment._meta.db_table
     marks = ", ".join(["%s"] * count)
     return (
-        f'SELECT c."number", c."id", c."person_id", c."issued_on", s."id", s."start_date", s."end_date", s."terminating", '
-        f's."benefits_from" FROM "{card}" c LEFT JOIN "{suspension}" s ON s."person_id" = c."person_id" '
-        f'WHERE c."number" IN ({marks}) ORDER BY s."start_date", s."id"'
+        f'SELECT c."number", c."id", c."person_id", c."issued_on", 0, s."id", s."start_date", s."end_date", '
+        f's."terminating", s."benefits_from" FROM "{card}" c LEFT JOIN "{suspension}" s ON s."person_id" = c."person_id" '
+        f'WHERE c."number" IN ({marks}) UNION ALL '
+        f'SELECT c."number", c."id", c."person_id", c."issued_on", 1, b."id", b."from_month", b."to_month", FALSE, '
+        f'CAST(NULL AS date) FROM "{card}" c JOIN "{paid}" b ON b."person_id" = c."person_id" '
+        f"AND b.\"status\" = 'paid' AND b.\"restores_care\" "
+        f'WHERE c."number" IN ({marks}) ORDER BY 7, 6'
     )
 
 
 _SQL: dict[int, str] = {}
 
 
-def _cards_with_periods(numbers: list[str]) -> dict[str, tuple[int, int, dt.date, list]]:
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _cards_with_periods(numbers: list[str]) -> dict[str, tuple[int, int, dt.date, list, list]]:
     """{number: (card id, person id, issued on, periods)} for the known numbers, in one query. This is the
     hot path: plain SQL on the card's unique index and the suspensions' (person, start) index,
     without building a queryset per question."""
@@ -76,15 +104,21 @@ def _cards_with_periods(numbers: list[str]) -> dict[str, tuple[int, int, dt.date
         sql = _card_periods_sql(len(numbers))
         if len(numbers) == 1:
             _SQL[1] = sql
-    found: dict[str, tuple[int, int, dt.date, list]] = {}
+    found: dict[str, tuple[int, int, dt.date, list, list]] = {}
     # Plain SQL, on the connection the router gives a read of cards: the replica when allowed.
     with connections[router.db_for_read(Card)].cursor() as cursor:
-        cursor.execute(sql, numbers)
-        for number, card_id, person_id, issued_on, pk, start, end, terminating, benefits_from in cursor.fetchall():
+        cursor.execute(sql, [*numbers, *numbers])
+        for number, card_id, person_id, issued_on, kind, pk, start, end, terminating, benefits_from in cursor.fetchall():
             entry = found.get(number)
             if entry is None:
-                entry = found[number] = (card_id, person_id, issued_on, [])
-            if pk is not None:
+                entry = found[number] = (card_id, person_id, issued_on, [], [])
+            if pk is None:
+                continue
+            # SQLite may give a UNION's dates as text (no declared type to convert by)
+            start, end, benefits_from = _date(start), _date(end), _date(benefits_from)
+            if kind:
+                entry[4].append((start, month_end(end)))
+            else:
                 entry[3].append((pk, start, end, bool(terminating), benefits_from))
     return found
 
@@ -97,9 +131,9 @@ def eligibility(*, card_number: str, day: dt.date) -> tuple[Card | None, Coverag
     entry = _cards_with_periods([number]).get(number) if number else None
     if entry is None:
         return None, CoverageStatus(UNKNOWN)
-    card_id, person_id, issued_on, periods = entry
+    card_id, person_id, issued_on, periods, paid = entry
     card = Card(id=card_id, number=number, person_id=person_id, issued_on=issued_on)
-    return card, status_from_periods(periods, day)
+    return card, status_from_periods(periods, day, paid)
 
 
 @replica_reads
@@ -116,7 +150,7 @@ def eligibility_many(*, card_numbers: list[str], day: dt.date) -> list[tuple[str
     answers = []
     for asked in card_numbers:
         entry = found.get((asked or "").strip())
-        answers.append((asked, status_from_periods(entry[3], day) if entry else CoverageStatus(UNKNOWN)))
+        answers.append((asked, status_from_periods(entry[3], day, entry[4]) if entry else CoverageStatus(UNKNOWN)))
     return answers
 
 

@@ -368,16 +368,18 @@ class _Builder:
 
         hospital, d = self.users["hospital"], self.day
         rows = [
-            ("zhang.wei", d - dt.timedelta(days=2), "356.40"),
-            ("li.na", d - dt.timedelta(days=1), "128.00"),  # before her pause: settles
-            ("li.na", d, "89.50"),  # during her pause: card_suspended
-            ("he.zhiming", d, "1200.00"),  # transferred out: card_terminated
-            ("sun.jianhua", d, "240.00"),  # retired: card still works
+            ("zhang.wei", d - dt.timedelta(days=2), "356.40", "pooled"),
+            ("zhang.wei", d - dt.timedelta(days=1), "42.80", "personal_account"),  # a pharmacy, from the account
+            ("li.na", d - dt.timedelta(days=1), "128.00", "pooled"),  # before her pause: settles
+            ("li.na", d, "89.50", "pooled"),  # during her pause: card_suspended
+            ("li.na", d, "36.00", "personal_account"),  # during her pause, from her account: settles
+            ("he.zhiming", d, "1200.00", "pooled"),  # transferred out: card_terminated
+            ("sun.jianhua", d, "240.00", "pooled"),  # retired: card still works
         ]
-        for i, (key, day, amount) in enumerate(rows, start=1):
+        for i, (key, day, amount, fund) in enumerate(rows, start=1):
             settlement_create(
                 institution=hospital, card_number=self.persons[key].card.number, date=day, amount=amount,
-                institution_reference=f"HK{d:%Y%m%d}{i:04d}",
+                institution_reference=f"HK{d:%Y%m%d}{i:04d}", fund=fund,
             )
 
 

@@ -8,7 +8,7 @@ bodies, statuses and headers."""
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -46,11 +46,15 @@ class EligibilityOut(Schema):
     benefits_from: Day | None = Field(description="in a waiting period: the first day benefits apply again")
 
 
+Fund = Literal["pooled", "personal_account"]
+
+
 class SettlementIn(Input):
     card_number: str = CardNumber
     date: Day
     amount: MoneyIn
     institution_reference: str = Field(min_length=1, max_length=64, description="your own reference; idempotency key")
+    fund: Fund = Field("pooled", description="paid by the pooled fund (default) or the person's personal account")
 
 
 class SettlementOut(Schema):
@@ -60,6 +64,7 @@ class SettlementOut(Schema):
     card_number: str
     date: Day
     amount: Money
+    fund: Fund
 
 
 class BulkIn(Input):
@@ -110,6 +115,7 @@ def settlement_answer(settled, created: bool) -> tuple[int, dict, dict]:
     return 201, {
         "id": settled.pk, "status": settled.status, "institution_reference": settled.institution_reference,
         "card_number": settled.card_number, "date": settled.date.isoformat(), "amount": f"{settled.amount:.2f}",
+        "fund": settled.fund,
     }, headers
 
 
@@ -146,16 +152,18 @@ def eligibility_bulk(request, payload: BulkIn):
 )
 def settlement(request, payload: SettlementIn, response: HttpResponse):
     """Institutions only. Accepted: 201. Refused: 409 with `card_suspended`,
-    `card_terminated`, `waiting_period` or `unknown_card`. Idempotent per
+    `card_terminated`, `waiting_period` or `unknown_card`; from the personal account
+    (`fund: personal_account`), also during a stop where the region's policy keeps the account
+    usable, while its balance covers the amount (else 409 `insufficient_balance`). Idempotent per
     `institution_reference`: a repeat returns the first answer again (201 with the same body,
     or the same 409), with the header `Idempotent-Replayed: true`, and never settles twice.
-    The same reference with another card, date or amount answers 422
+    The same reference with another card, date, amount or fund answers 422
     `idempotency_key_reused`; care dated after today (China Standard Time) or before the person
     was first insured answers 422 `invalid_care_date`."""
     user = require_role(request.auth, Role.INSTITUTION)
     settled, created = settlement_create(
         institution=user, card_number=payload.card_number, date=payload.date, amount=payload.amount,
-        institution_reference=payload.institution_reference,
+        institution_reference=payload.institution_reference, fund=payload.fund,
     )
     status, body, headers = settlement_answer(settled, created)
     for name, value in headers.items():

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
 from medpause.common.errors import DomainError, NotFound
+from medpause.coverage.account import account_get
 
 # Card status today, in words a person understands.
 CARD_STATUS_LABELS = {
@@ -16,6 +17,25 @@ CARD_STATUS_LABELS = {
     "waiting": _("Waiting period"),
     "unknown": _("Unknown"),
 }
+ACCOUNT_KIND_LABELS = {
+    "contribution": _("Month's contribution credited"),
+    "back_payment": _("Back-paid month credited"),
+    "settlement": _("Care paid from the account"),
+    "transfer_in": _("Transferred in"),
+    "transfer_out": _("Transferred out"),
+}
+ACCOUNT_ENTRIES_SHOWN = 24
+
+
+def account_context(viewer, person) -> dict:
+    """The personal account of a person `viewer` may see: balance and the latest entries."""
+    _person, balance, entries = account_get(user=viewer, person_id=person.pk)
+    return {"account": {
+        "balance": balance, "total": len(entries),
+        "entries": [{"e": e, "label": ACCOUNT_KIND_LABELS.get(e.kind, e.kind)} for e in entries[:ACCOUNT_ENTRIES_SHOWN]],
+    }}
+
+
 CARD_STATUS_HINTS = {
     "active": _("The card can be used to settle medical expenses."),
     "suspended": _("Insurance is stopped: the card cannot settle medical expenses."),

@@ -15,14 +15,18 @@ from medpause.accounts.permissions import applications_visible_to, role_required
 from medpause.audit.services import audit_read
 from medpause.cases.selectors import current_suspension, suspensions_of
 from medpause.common.dates import today
+from medpause.common.errors import DomainError
+from medpause.coverage.backpay import gap_offer
 from medpause.coverage.selectors import card_status_on
 from medpause.notices.delivery import notice_path
 from medpause.notices.selectors import notices_for
 from medpause.notices.services import notice_text
+from medpause.policy.selectors import back_payment_sentence, waiting_sentence
+from medpause.policy.selectors import policy_in_force as policy_of_region
 from medpause.registry.selectors import contributions_of
 from medpause.web.views import applications as apps
 from medpause.web.views import wizard
-from medpause.web.views.common import CARD_STATUS_HINTS, CARD_STATUS_LABELS, pdf_response
+from medpause.web.views.common import CARD_STATUS_HINTS, CARD_STATUS_LABELS, account_context, pdf_response
 from medpause.web.views.scope import ME, Scope
 
 CERTIFICATE_KINDS = ("participation", "payment")
@@ -55,6 +59,23 @@ def coverage_context(viewer, person) -> dict:
     }
 
 
+def back_payment_context(person) -> dict:
+    """What back-paying the gap of the person's current or latest stop would cost, with the
+    policy's back-payment and waiting-period sentences, before anyone asks."""
+    try:
+        offer = gap_offer(person=person)
+        if offer is None:
+            return {"offer": None}
+        _pv, policy = policy_of_region(region=person.region)
+    except DomainError:
+        return {"offer": None}
+    return {"offer": {
+        "q": offer, "count": len(offer.months), "first": offer.months[0], "last": offer.months[-1],
+        "total": offer.amount + offer.late_fee,
+        "sentences": [back_payment_sentence(policy=policy), waiting_sentence(policy=policy, category=person.category)],
+    }}
+
+
 def _resumable(scope) -> bool:
     return wizard.suspension_to_resume(scope) is not None
 
@@ -69,6 +90,7 @@ def home(request):
         "scope": scope, **coverage_context(request.user, person), "notices": notices,
         "rows": apps.application_rows(scope, qs[:5]), "more_applications": qs.count() > 5,
         "can_resume": _resumable(scope), "current": current_suspension(person=person),
+        **back_payment_context(person),
     })
 
 
@@ -84,7 +106,7 @@ def coverage(request):
     totals["all"] = totals["employer"] + totals["employee"]
     return render(request, "web/portal/coverage.html", {
         "scope": scope, **coverage_context(request.user, person), "contributions": list(reversed(rows)),
-        "totals": totals,
+        "totals": totals, **account_context(request.user, person), **back_payment_context(person),
     })
 
 

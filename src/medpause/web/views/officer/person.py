@@ -17,6 +17,7 @@ from medpause.cases.selectors.queue import bureau_applications_of
 from medpause.common.dates import today
 from medpause.common.errors import NotFound
 from medpause.registry.selectors import contributions_of, person_by_id_number, person_get
+from medpause.web.views.common import account_context
 from medpause.web.views.officer.common import coverage, officer_only, page, rows
 from medpause.web.views.officer.forms import PersonLookupForm
 
@@ -73,4 +74,5 @@ def person(request, pk: int):
         "contributions": contributions[:36],
         "contributions_total": len(contributions),
         "today": on,
+        **account_context(request.user, someone),
     })
