@@ -53,10 +53,10 @@ def test_two_units_taking_one_person_on_at_once_one_is_recorded():
     agents = [make_user("unit_agent", unit=u) for u in units]
     for round_ in range(ROUNDS):
         person = make_person("110000", category="flexible", issued_on=today() - dt.timedelta(days=100))
+        start = today() - dt.timedelta(days=round_ % 3)
         results = _together([
-            lambda u=u, a=a, p=person: employment_start(
-                person=Person.objects.get(pk=p.pk), unit=u, start_date=today() - dt.timedelta(days=round_ % 3),
-                actor=a, id_number=p.id_number)
+            lambda u=u, a=a, p=person, s=start: employment_start(
+                person=Person.objects.get(pk=p.pk), unit=u, start_date=s, actor=a, id_number=p.id_number)
             for u, a in zip(units, agents, strict=True)
         ])
         recorded = [r for r in results if isinstance(r, Employment)]
