@@ -20,10 +20,12 @@ from medpause.cases.selectors.queue import review_queue
 from medpause.cases.services import application_create
 from medpause.cases.states import OPEN_STATUSES, Status
 from medpause.common.dates import add_months, today
+from medpause.common.errors import DomainError
 from medpause.coverage.models import Settlement
 from medpause.coverage.selectors import card_status_on, current_card_status
 from medpause.ops.demo import DEMO_PASSWORD, LOGINS
 from medpause.registry.models import Person, Unit
+from medpause.registry.selectors import employment_on
 from medpause.registry.services import id_number_clean, uscc_clean
 
 pytestmark = pytest.mark.django_db
@@ -77,10 +79,11 @@ def test_demo_creates_the_documented_world():
         assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}", person.name)
         contributions = list(person.contributions.all())
         assert len(contributions) == 12
-        if person.category == "flexible":
-            assert all(c.employer_amount == 0 and c.employee_amount > 0 for c in contributions)
-        else:
-            assert all(c.employer_amount > c.employee_amount > 0 for c in contributions)
+        for c in contributions:  # by the category in force on the month's first day
+            if employment_on(person=person, day=c.month).category == "flexible":
+                assert c.employer_amount == 0 and c.employee_amount > 0
+            else:
+                assert c.employer_amount > c.employee_amount > 0
     bj = zhang.contributions.first()
     assert bj.employer_amount == (bj.base * 9 / 100).quantize(bj.base)  # Beijing: 9%
 
@@ -97,14 +100,32 @@ def test_demo_creates_the_documented_world():
         doc.file.close()
         assert head.startswith(b"%PDF-") or head.startswith(b"\x89PNG")
 
-    # zhang.wei: active, nothing open, free to stop
+    # zhang.wei: active, nothing open; an employee, his unit files his stops
     assert current_card_status(person=zhang) == "active"
     assert not zhang.applications.filter(status__in=OPEN_STATUSES).exists()
     assert not zhang.suspensions.exists()
+    with pytest.raises(DomainError) as refused:
+        application_create(
+            actor=users["zhang.wei"], kind="stop", person=zhang, reason="enlistment", start_date=today(),
+            end_date=today() + dt.timedelta(days=700),
+        )
+    assert refused.value.code == "employee_must_file_through_unit"
     assert application_create(
-        actor=users["zhang.wei"], kind="stop", person=zhang, reason="enlistment", start_date=today(),
+        actor=users["unit.beijing"], kind="stop", person=zhang, reason="enlistment", start_date=today(),
         end_date=today() + dt.timedelta(days=700),
     )
+
+    # moving on: 马超 taken on by 北京华信 after resigning elsewhere, 郭静 a flexible worker now
+    ma = Person.objects.get(name="马超")
+    assert ma.unit == beijing_unit and [p.unit.name for p in ma.employments.order_by("start_date")] == [
+        "北京远航物流有限公司", "北京华信科技有限公司"]
+    resumed = ma.suspensions.get()
+    assert resumed.end_date == today() - dt.timedelta(days=5)
+    assert resumed.resume_application.status == "approved" and resumed.resume_application.unit == beijing_unit
+    assert current_card_status(person=ma) == "active"
+    guo = Person.objects.get(name="郭静")
+    assert (guo.category, guo.unit) == ("flexible", None)
+    assert guo.suspensions.get().end_date == today() - dt.timedelta(days=1)
 
     # li.na: an approved current suspension she can resume
     suspension = current_suspension(person=li)

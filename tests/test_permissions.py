@@ -98,7 +98,8 @@ def _quiet(settings):
 
 def _build() -> SimpleNamespace:
     unit = make_unit("110000", name="北京示例单位", legal_representative_name="赵法人")
-    owner_person = make_person("110000", unit=unit, name="张本人")
+    # registered long ago: a new employment from today can be recorded for them
+    owner_person = make_person("110000", unit=unit, name="张本人", issued_on=today() - dt.timedelta(days=400))
     other_person = make_person("110000", category="flexible", name="李别人")
     other_unit = make_unit("110000", name="别的单位")
     shanghai_person = make_person("310000", category="flexible", name="王上海")
@@ -157,7 +158,8 @@ def _build() -> SimpleNamespace:
                               start_date=gap[0], end_date=add_months(gap[0], 2) - dt.timedelta(days=1))
     bill = back_payment_request(actor=users["officer"], person_id=owner_person.pk, from_month=f"{gap[0]:%Y-%m}",
                                 to_month=f"{gap[1]:%Y-%m}")
-    return SimpleNamespace(unit=unit, person=owner_person, app=app, rep_document=rep_document, scan=scan, batch=batch,
+    return SimpleNamespace(unit=unit, other_unit=other_unit, person=owner_person, app=app, rep_document=rep_document,
+                           scan=scan, batch=batch,
                            issued=issued, gap=gap, bill=bill,
                            users=users, tokens=tokens)
 
@@ -313,6 +315,7 @@ SITE: dict[str, Site] = {
     "unit/": Site("/unit/", page_of("agent", "other_agent")),
     "unit/employees/<int:person_id>/": Site(lambda w: f"/unit/employees/{w.person.pk}/",
                                             page_of("agent", other_agent=404)),
+    "unit/employees/add/": Site("/unit/employees/add/", page_of("agent", "other_agent")),
     "unit/batches/": Site("/unit/batches/", page_of("agent", "other_agent")),
     "unit/batches/new/": Site("/unit/batches/new/", page_of("agent", "other_agent")),
     "unit/batches/template.<str:fmt>": Site("/unit/batches/template.csv", page_of("agent", "other_agent")),
@@ -528,6 +531,16 @@ API: dict[tuple[str, str], Call] = {
     ("post", "/persons/lookup"): Call("/persons/lookup", {**THE_PERSON, "owner": 403, "other_person": 403},
                                       body=lambda w: {"id_number": w.person.id_number}),
     ("get", "/persons/{person_id}"): Call(lambda w: f"/persons/{w.person.pk}", THE_PERSON),
+    # a unit finds a person of its region to take on; the new unit (or the bureau) records it
+    ("post", "/persons/lookup-to-employ"): Call("/persons/lookup-to-employ",
+                                                api_answers(403, agent=200, other_agent=200),
+                                                body=lambda w: {"id_number": w.person.id_number}),
+    ("post", "/persons/{person_id}/employment"): Call(
+        lambda w: f"/persons/{w.person.pk}/employment",
+        api_answers(403, admin=201, officer=201, other_agent=201, agent=404, officer_elsewhere=404),
+        body=lambda w: {"unit_id": w.other_unit.pk, "start_date": today().isoformat(),
+                        "id_number": w.person.id_number}),
+    ("get", "/persons/{person_id}/employment"): Call(lambda w: f"/persons/{w.person.pk}/employment", THE_PERSON),
     ("get", "/persons/{person_id}/contributions"): Call(lambda w: f"/persons/{w.person.pk}/contributions",
                                                         THE_PERSON),
     ("get", "/persons/{person_id}/suspensions"): Call(lambda w: f"/persons/{w.person.pk}/suspensions", THE_PERSON),
@@ -545,8 +558,9 @@ API: dict[tuple[str, str], Call] = {
     ("get", "/reasons"): Call("/reasons?region=110000&kind=stop", PUBLIC),
     ("get", "/requirements"): Call("/requirements?region=110000&reason=resignation&applicant_type=unit", PUBLIC),
     ("get", "/forms/{kind}.pdf"): Call("/forms/stop.pdf?region=110000&reason=resignation", PUBLIC),
+    # the employee may file, but stops through the unit: 422 employee_must_file_through_unit
     ("post", "/applications"): Call("/applications", {**THE_PERSON, "admin": 201, "officer": 201, "agent": 201,
-                                                      "owner": 201}, body=_stop_body),
+                                                      "owner": 422}, body=_stop_body),
     ("get", "/applications"): Call("/applications", CASEWORK),
     ("get", "/applications/{application_id}"): Call(_app(), THE_APPLICATION),
     # the legal representative's ID: the unit and the bureau, not the employee

@@ -1,5 +1,6 @@
 """Two applications for overlapping stops of one person, submitted at the same instant by the
-person and by their unit, on PostgreSQL with real threads and connections: exactly one goes
+bureau's counter and by their unit (an employee stops through the unit:
+employee_must_file_through_unit), on PostgreSQL with real threads and connections: exactly one goes
 through, the other is refused 409 overlapping_suspension, whatever the timing (ADR 0008)."""
 
 from __future__ import annotations
@@ -49,14 +50,14 @@ def _submit_together(calls):
     return results
 
 
-def test_a_person_and_their_unit_submitting_overlapping_stops_at_once_one_passes():
+def test_the_counter_and_the_unit_submitting_overlapping_stops_at_once_one_passes():
     unit = make_unit("310000", name="Shanghai Works")
     agent = make_user("unit_agent", unit=unit)
     agent_api = Api(token_issue(user=agent))
     start = today()
     for round_ in range(ROUNDS):
         person = make_person("310000", unit=unit)
-        me = make_user("individual", person=person)
+        me = make_user("officer", region="310000")  # at the counter, for the person
         mine = application_create(actor=me, kind="stop", person=person, reason="resignation", start_date=start)
         theirs = application_create(
             actor=agent, kind="stop", person=person, reason="resignation", start_date=start + dt.timedelta(days=3),

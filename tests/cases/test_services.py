@@ -41,8 +41,10 @@ def beijing_unit_case():
 
 
 def shanghai_employee():
+    """A Shanghai employee and who files for them: their unit (an employee stops through the
+    unit: employee_must_file_through_unit), and an officer of the region."""
     person = make_person("310000", name="赵敏")
-    return person, make_user("individual", person=person), make_user("officer", region="310000")
+    return person, make_user("unit_agent", unit=person.unit), make_user("officer", region="310000")
 
 
 def refused(exc_info, code, status=422):
@@ -83,7 +85,8 @@ def test_reason_not_allowed_for_category():
     with pytest.raises(Refused) as exc:
         application_create(actor=me, kind="stop", person=flexible, reason="resignation", start_date=day(0))
     refused(exc, "reason_not_allowed_for_category")
-    employee, emp_me, _ = shanghai_employee()
+    employee, _agent, _ = shanghai_employee()
+    emp_me = make_user("individual", person=employee)  # the reason is wrong before the filer is
     with pytest.raises(Refused) as exc:
         application_create(
             actor=emp_me, kind="stop", person=employee, reason="flexible_pause", start_date=day(0), end_date=day(30)
@@ -242,7 +245,7 @@ def test_resume_of_someone_elses_stop_is_not_found():
 
 
 def test_missing_documents_lists_the_groups_and_never_bureau_held_ones():
-    person, me, _ = shanghai_employee()
+    person, _agent, me = shanghai_employee()  # filed at the counter: the individual's documents
     app = application_create(actor=me, kind="stop", person=person, reason="resignation", start_date=day(0))
     assert required_groups_of(app) == ["identity", "card", "contract_ended"]
     with pytest.raises(Refused) as exc:
@@ -412,8 +415,9 @@ def test_retirement_keeps_the_card_active():
 
 
 def test_resume_before_planned_end_needs_early_resume_proof():
-    person, me, officer = shanghai_employee()
-    stop(me, person, "enlistment", day(0), day(30), approve_by=officer)
+    person, agent, officer = shanghai_employee()
+    stop(agent, person, "enlistment", day(0), day(30), approve_by=officer)
+    me = make_user("individual", person=person)  # the person resumes their own cover
     suspension = person.suspensions.get()
     early = application_create(actor=me, kind="resume", person=person, suspension_id=suspension.pk, start_date=day(30))
     assert early.early_resume  # resuming on the planned last day is still early
@@ -425,8 +429,9 @@ def test_resume_before_planned_end_needs_early_resume_proof():
 
 
 def test_resume_after_planned_end_needs_no_proof():
-    person, me, officer = shanghai_employee()
-    stop(me, person, "enlistment", day(0), day(30), approve_by=officer)
+    person, agent, officer = shanghai_employee()
+    stop(agent, person, "enlistment", day(0), day(30), approve_by=officer)
+    me = make_user("individual", person=person)  # the person resumes their own cover
     suspension = person.suspensions.get()
     late = application_create(actor=me, kind="resume", person=person, suspension_id=suspension.pk, start_date=day(31))
     assert not late.early_resume

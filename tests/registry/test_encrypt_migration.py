@@ -12,7 +12,7 @@ from medpause.policy.models import Region
 from medpause.registry.models import Person, Unit
 from tests.factories import id_number, uscc_code
 
-BEFORE, AFTER = ("registry", "0001_initial"), ("registry", "0004_id_numbers_encrypted")
+BEFORE, AFTER = ("registry", "0001_initial"), ("registry", "0005_employment")  # AFTER: the latest
 
 
 def migrate(target) -> None:

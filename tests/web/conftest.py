@@ -56,6 +56,20 @@ def beijing_employee(db):
 
 
 @pytest.fixture
+def beijing_individual(db):
+    """A Beijing person who files for themself: registered 400 days ago as a unit's employee, a
+    flexible worker paying alone for the last 200 days (an employee stops through the unit:
+    employee_must_file_through_unit)."""
+    from medpause.cases.services.employment import employment_start
+
+    unit = make_unit("110000", name="北京原单位")
+    person = make_person("110000", unit=unit, name="张测试", issued_on=day(-400))
+    employment_start(person=person, unit=None, start_date=day(-200), actor=make_user("officer", region="110000"))
+    person.refresh_from_db()
+    return person, make_user("individual", person=person)
+
+
+@pytest.fixture
 def shanghai_flexible(db):
     person = make_person("310000", category="flexible", name="李灵活")
     return person, make_user("individual", person=person)

@@ -91,12 +91,12 @@ def test_coverage_page_shows_employer_and_employee_shares(client, beijing_employ
     assert person.id_number not in html
 
 
-def test_the_full_stop_wizard_creates_and_submits_an_application(client, beijing_employee):
-    person, user = beijing_employee
+def test_the_full_stop_wizard_creates_and_submits_an_application(client, beijing_individual):
+    person, user = beijing_individual
     signed_in(client, user)
     reasons = text(page(client, "/me/stop/reason/"))
     assert 'value="schooling"' in reasons and 'value="resignation"' not in reasons
-    assert "Only the unit (employer) can file this" in reasons  # Beijing: resignation is the unit's
+    assert "Only a unit (employer) can file this, for its employees." in reasons  # paying alone now
     client.post("/me/stop/reason/", {"reason": "schooling"})
     dates = text(page(client, "/me/stop/dates/"))
     assert "at most 72 months" in dates and "The earliest first day is" in dates
@@ -126,22 +126,22 @@ def test_the_full_stop_wizard_creates_and_submits_an_application(client, beijing
     assert client.get("/me/stop/check/")["Location"] == "/me/stop/reason/"  # the wizard starts afresh
 
 
-def test_wizard_pages_cannot_be_skipped(client, beijing_employee):
-    _person, user = beijing_employee
+def test_wizard_pages_cannot_be_skipped(client, beijing_individual):
+    _person, user = beijing_individual
     signed_in(client, user)
     assert client.get("/me/stop/check/")["Location"] == "/me/stop/reason/"
     client.post("/me/stop/reason/", {"reason": "schooling"})
     assert client.get("/me/stop/documents/")["Location"] == "/me/stop/dates/"
 
 
-def test_reason_is_required(client, beijing_employee):
-    signed_in(client, beijing_employee[1])
+def test_reason_is_required(client, beijing_individual):
+    signed_in(client, beijing_individual[1])
     html = text(client.post("/me/stop/reason/", {}))
     assert 'class="error-summary"' in html and 'href="#id_reason_0"' in html
 
 
-def test_a_start_date_too_far_back_is_shown_on_the_start_date_field(client, beijing_employee):
-    signed_in(client, beijing_employee[1])
+def test_a_start_date_too_far_back_is_shown_on_the_start_date_field(client, beijing_individual):
+    signed_in(client, beijing_individual[1])
     client.post("/me/stop/reason/", {"reason": "schooling"})
     response = client.post("/me/stop/dates/", {"start_date": day(-61).isoformat(), "end_date": day(100).isoformat()})
     html = text(response)
@@ -172,8 +172,8 @@ def test_an_overlapping_stop_is_shown_in_the_summary(client, paused_shanghai):
     assert 'class="error-summary"' in html and "overlaps a stop already recorded" in html
 
 
-def test_continuing_with_missing_documents_lists_each_missing_group(client, beijing_employee):
-    signed_in(client, beijing_employee[1])
+def test_continuing_with_missing_documents_lists_each_missing_group(client, beijing_individual):
+    signed_in(client, beijing_individual[1])
     client.post("/me/stop/reason/", {"reason": "schooling"})
     client.post("/me/stop/dates/", {"start_date": day(0).isoformat(), "end_date": day(100).isoformat()})
     client.post("/me/stop/note/", {"note": ""})
@@ -188,8 +188,8 @@ def test_continuing_with_missing_documents_lists_each_missing_group(client, beij
     assert 'href="#file_card"' in html and "Only PDF, JPEG and PNG files" in html
 
 
-def test_the_consequences_must_be_acknowledged(client, beijing_employee):
-    signed_in(client, beijing_employee[1])
+def test_the_consequences_must_be_acknowledged(client, beijing_individual):
+    signed_in(client, beijing_individual[1])
     client.post("/me/stop/reason/", {"reason": "schooling"})
     client.post("/me/stop/dates/", {"start_date": day(0).isoformat(), "end_date": day(100).isoformat()})
     client.post("/me/stop/note/", {"note": ""})
@@ -201,8 +201,8 @@ def test_the_consequences_must_be_acknowledged(client, beijing_employee):
     assert client.get("/me/stop/check/")["Location"] == "/me/stop/consequences/"
 
 
-def test_changing_the_dates_from_check_your_answers_updates_the_draft(client, beijing_employee):
-    person, user = beijing_employee
+def test_changing_the_dates_from_check_your_answers_updates_the_draft(client, beijing_individual):
+    person, user = beijing_individual
     signed_in(client, user)
     files = {"file_identity": png(), "kind_identity": "id_card", "file_card": png(),
              "kind_card": "medical_insurance_card", "file_schooling": png()}
@@ -217,8 +217,8 @@ def test_changing_the_dates_from_check_your_answers_updates_the_draft(client, be
     assert app.start_date == day(1) and app.end_date == day(200) and app.documents.count() == 3
 
 
-def test_cancelling_withdraws_the_draft(client, beijing_employee):
-    person, user = beijing_employee
+def test_cancelling_withdraws_the_draft(client, beijing_individual):
+    person, user = beijing_individual
     signed_in(client, user)
     client.post("/me/stop/reason/", {"reason": "schooling"})
     client.post("/me/stop/dates/", {"start_date": day(0).isoformat(), "end_date": day(100).isoformat()})
@@ -228,8 +228,8 @@ def test_cancelling_withdraws_the_draft(client, beijing_employee):
     assert client.get("/me/stop/")["Location"] == "/me/stop/reason/"
 
 
-def test_my_applications_and_the_detail_with_history(client, beijing_employee, django_capture_on_commit_callbacks):
-    person, user = beijing_employee
+def test_my_applications_and_the_detail_with_history(client, beijing_individual, django_capture_on_commit_callbacks):
+    person, user = beijing_individual
     with django_capture_on_commit_callbacks(execute=True):
         app = stop_submitted(user, person, "schooling", day(0), day(100))
     signed_in(client, user)
@@ -242,8 +242,8 @@ def test_my_applications_and_the_detail_with_history(client, beijing_employee, d
     assert f"Application {app.reference} was submitted" in home  # the notice
 
 
-def test_documents_are_served_only_to_who_may_see_the_application(client, beijing_employee):
-    person, user = beijing_employee
+def test_documents_are_served_only_to_who_may_see_the_application(client, beijing_individual):
+    person, user = beijing_individual
     app = stop_submitted(user, person, "schooling", day(0), day(100))
     document = app.documents.first()
     url = f"/me/applications/{app.pk}/documents/{document.pk}/"
@@ -262,8 +262,8 @@ def test_documents_are_served_only_to_who_may_see_the_application(client, beijin
     assert client.get(f"/unit/applications/{app.pk}/documents/{document.pk}/").status_code == 404
 
 
-def test_a_foreign_application_is_404_everywhere(client, beijing_employee):
-    person, user = beijing_employee
+def test_a_foreign_application_is_404_everywhere(client, beijing_individual):
+    person, user = beijing_individual
     app = stop_submitted(user, person, "schooling", day(0), day(100))
     other = make_person("110000", name="别人")
     signed_in(client, make_user("individual", person=other))
@@ -274,8 +274,8 @@ def test_a_foreign_application_is_404_everywhere(client, beijing_employee):
     assert app.status == "submitted"
 
 
-def test_withdraw_asks_for_confirmation_first(client, beijing_employee):
-    person, user = beijing_employee
+def test_withdraw_asks_for_confirmation_first(client, beijing_individual):
+    person, user = beijing_individual
     app = stop_submitted(user, person, "schooling", day(0), day(100))
     signed_in(client, user)
     confirm = text(page(client, f"/me/applications/{app.pk}/withdraw/"))
@@ -288,8 +288,8 @@ def test_withdraw_asks_for_confirmation_first(client, beijing_employee):
     assert 'id="withdraw-link"' not in text(page(client, f"/me/applications/{app.pk}/"))
 
 
-def test_answering_a_request_for_more_documents(client, beijing_employee):
-    person, user = beijing_employee
+def test_answering_a_request_for_more_documents(client, beijing_individual):
+    person, user = beijing_individual
     app = stop_submitted(user, person, "schooling", day(0), day(100))
     officer = make_user("officer", region="110000")
     application_request_supplement(actor=officer, application=app, reason="The ID card photo is blurred.",
@@ -329,7 +329,7 @@ def test_resume_wizard_from_a_current_stop(client, paused_shanghai):
 def test_early_resumption_asks_for_proof_that_the_reason_has_gone(client):
     person = make_person("420100", name="吴早")
     user = make_user("individual", person=person)
-    app = stop_submitted(user, person, "resignation", day(-5))
+    app = stop_submitted(make_user("unit_agent", unit=person.unit), person, "resignation", day(-5))  # the unit files
     application_approve(actor=make_user("officer", region="420100"), application=app)
     signed_in(client, user)
     client.get("/me/resume/")
@@ -345,14 +345,14 @@ def test_early_resumption_asks_for_proof_that_the_reason_has_gone(client):
     assert "Resuming early" in text(page(client, "/me/resume/check/"))
 
 
-def test_no_resume_without_a_stop(client, beijing_employee):
-    signed_in(client, beijing_employee[1])
+def test_no_resume_without_a_stop(client, beijing_individual):
+    signed_in(client, beijing_individual[1])
     assert "There is no stop to resume" in text(page(client, "/me/resume/"))
 
 
-def test_pdfs_of_the_form_and_the_certificates(client, beijing_employee):
+def test_pdfs_of_the_form_and_the_certificates(client, beijing_individual):
     pytest.importorskip("medpause.printing")
-    person, user = beijing_employee
+    person, user = beijing_individual
     app = stop_submitted(user, person, "schooling", day(0), day(100))
     contribution_record(person=person, month=today().replace(day=1))
     signed_in(client, user)
@@ -364,17 +364,17 @@ def test_pdfs_of_the_form_and_the_certificates(client, beijing_employee):
     assert client.get("/me/certificates/other.pdf").status_code == 404
 
 
-def test_date_hint_says_how_far_back_the_start_may_be(client, beijing_employee):
-    signed_in(client, beijing_employee[1])
+def test_date_hint_says_how_far_back_the_start_may_be(client, beijing_individual):
+    signed_in(client, beijing_individual[1])
     client.post("/me/stop/reason/", {"reason": "schooling"})
     html = text(page(client, "/me/stop/dates/"))
     assert (today() - dt.timedelta(days=60)).isoformat() in html
 
 
-def test_posts_need_the_csrf_token(beijing_employee):
+def test_posts_need_the_csrf_token(beijing_individual):
     from django.test import Client
 
-    _person, user = beijing_employee
+    _person, user = beijing_individual
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     html = client.get("/me/stop/reason/").content.decode()
@@ -390,10 +390,10 @@ def test_officers_get_a_link_to_their_workbench(client):
     assert client.get("/me/").status_code == 403
 
 
-def test_a_draft_can_be_continued_later(client, beijing_employee):
+def test_a_draft_can_be_continued_later(client, beijing_individual):
     from medpause.cases.services import application_create
 
-    person, user = beijing_employee
+    person, user = beijing_individual
     app = application_create(actor=user, kind="stop", person=person, reason="schooling", start_date=day(0),
                              end_date=day(100), note="Earlier draft")
     signed_in(client, user)
@@ -405,9 +405,9 @@ def test_a_draft_can_be_continued_later(client, beijing_employee):
     assert "Earlier draft" in text(page(client, "/me/stop/note/"))
 
 
-def test_a_file_over_the_size_limit_is_refused(client, beijing_employee, settings):
+def test_a_file_over_the_size_limit_is_refused(client, beijing_individual, settings):
     settings.MEDPAUSE_MAX_UPLOAD_BYTES = 1024 * 1024
-    signed_in(client, beijing_employee[1])
+    signed_in(client, beijing_individual[1])
     client.post("/me/stop/reason/", {"reason": "schooling"})
     client.post("/me/stop/dates/", {"start_date": day(0).isoformat(), "end_date": day(100).isoformat()})
     client.post("/me/stop/note/", {"note": ""})

@@ -29,9 +29,9 @@ def to_documents_step(client, user):
     client.post("/me/stop/note/", {"note": ""})
 
 
-def test_a_file_uploaded_by_mistake_is_removed_before_submitting(client, beijing_employee,
+def test_a_file_uploaded_by_mistake_is_removed_before_submitting(client, beijing_individual,
                                                                   django_capture_on_commit_callbacks):
-    person, user = beijing_employee
+    person, user = beijing_individual
     to_documents_step(client, user)
     wrong = SimpleUploadedFile("holiday-photo.png", PNG_1PX, content_type="image/png")
     client.post("/me/stop/documents/", {"action": "upload", "file_identity": wrong, "kind_identity": "passport"})
@@ -51,8 +51,8 @@ def test_a_file_uploaded_by_mistake_is_removed_before_submitting(client, beijing
     assert event.data["document_id"] == document.pk and event.data["sha256"] == document.sha256
 
 
-def test_what_the_bureau_has_seen_stays_and_only_the_applicant_removes(beijing_employee):
-    person, user = beijing_employee
+def test_what_the_bureau_has_seen_stays_and_only_the_applicant_removes(beijing_individual):
+    person, user = beijing_individual
     app = stop_submitted(user, person, "schooling", day(0), day(100))
     seen = app.documents.first()
     with pytest.raises(Conflict):
@@ -70,8 +70,8 @@ def test_what_the_bureau_has_seen_stays_and_only_the_applicant_removes(beijing_e
     assert Document.objects.filter(pk=seen.pk).exists()
 
 
-def test_the_supplement_page_offers_removal_only_of_the_new_files(client, beijing_employee):
-    person, user = beijing_employee
+def test_the_supplement_page_offers_removal_only_of_the_new_files(client, beijing_individual):
+    person, user = beijing_individual
     app = stop_submitted(user, person, "schooling", day(0), day(100))
     officer = make_user("officer", region="110000")
     application_request_supplement(actor=officer, application=app, reason="Blurred.", documents=["identity"])
@@ -85,8 +85,8 @@ def test_the_supplement_page_offers_removal_only_of_the_new_files(client, beijin
     assert not Document.objects.filter(pk=added.pk).exists()
 
 
-def test_after_more_documents_the_old_one_is_marked_replaced(client, beijing_employee):
-    person, user = beijing_employee
+def test_after_more_documents_the_old_one_is_marked_replaced(client, beijing_individual):
+    person, user = beijing_individual
     app = stop_submitted(user, person, "schooling", day(0), day(100))
     officer = make_user("officer", region="110000")
     first = next(d for d in app.documents.all() if d.kind in ("id_card", "passport", "household_register"))

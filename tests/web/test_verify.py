@@ -93,8 +93,8 @@ def test_checking_codes_is_throttled_per_client(client, certificate):
 # --- the receipt on the application pages --------------------------------------------------
 
 
-def test_an_individual_downloads_the_receipt_of_a_submitted_application(client, beijing_employee):
-    person, user = beijing_employee
+def test_an_individual_downloads_the_receipt_of_a_submitted_application(client, beijing_individual):
+    person, user = beijing_individual
     app = stop_submitted(user, person, "schooling", day(0), day(100))
     signed_in(client, user)
     for url in (f"/me/applications/{app.pk}/", f"/me/applications/{app.pk}/sent/"):
@@ -111,8 +111,8 @@ def test_an_individual_downloads_the_receipt_of_a_submitted_application(client, 
     assert client.get(f"/me/applications/{app.pk}/receipt.pdf").status_code == 302  # to the sign-in page
 
 
-def test_a_draft_offers_no_receipt(client, beijing_employee):
-    person, user = beijing_employee
+def test_a_draft_offers_no_receipt(client, beijing_individual):
+    person, user = beijing_individual
     app = application_create(actor=user, kind="stop", person=person, reason="schooling", start_date=day(0),
                              end_date=day(100))
     upload_required(user, app)

@@ -32,7 +32,7 @@ from functools import wraps
 from django.apps import apps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -91,10 +91,21 @@ UNITS: dict[Role, Rule] = {
     Role.OFFICER: lambda user: Q(region_id=user.region_id),
     Role.UNIT_AGENT: lambda user: Q(pk=user.unit_id),
 }
+def _while_employed(user) -> Q:
+    """A unit sees its employee's stops that share a day with a period it employed them in
+    (registry.Employment): not a stop of the days they worked elsewhere."""
+    periods = _objects("registry.Employment").filter(person_id=OuterRef("person_id"), unit_id=user.unit_id).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("start_date"))
+    )
+    return Q(person__unit_id=user.unit_id) & (
+        Q(Exists(periods), end_date__isnull=True) | Q(Exists(periods.filter(start_date__lte=OuterRef("end_date"))))
+    )
+
+
 SUSPENSIONS: dict[Role, Rule] = {  # a person's periods go with the person
     Role.ADMIN: everything,
     Role.OFFICER: lambda user: Q(person__region_id=user.region_id),
-    Role.UNIT_AGENT: lambda user: Q(person__unit_id=user.unit_id),
+    Role.UNIT_AGENT: _while_employed,
     Role.INDIVIDUAL: lambda user: Q(person_id=user.person_id),
 }
 BATCHES: dict[Role, Rule] = {

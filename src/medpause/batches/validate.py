@@ -31,7 +31,7 @@ from medpause.common.masking import mask_id_number
 from medpause.policy.models import Region
 from medpause.policy.schema import Policy, Reason
 from medpause.policy.selectors import policy_in_force
-from medpause.registry.models import Person
+from medpause.registry.models import Employment, Person
 from medpause.registry.services import id_number_clean
 
 CHUNK = 1000
@@ -163,6 +163,7 @@ class Facts:
             Person.objects.filter(id_number_hash__in=list(number_of)) if number_of
             else Person.objects.filter(pk__in=list(person_ids))
         )
+        self.unit_id = unit_id
         self.by_id_number: dict[str, PersonFacts] = {}
         self.by_pk: dict[int, PersonFacts] = {}
         for pk, hashed, unit, region, category, retired in qs.values_list(
@@ -175,6 +176,7 @@ class Facts:
                 self.by_id_number[number_of[hashed]] = facts
             self.by_pk[pk] = facts
         pks = list(self.by_pk)
+        self.employments = employments_on_days(pks)
         self.suspensions: dict[int, list[StopPeriod]] = defaultdict(list)
         self.pending: dict[int, list[PendingStop]] = defaultdict(list)
         self.current: dict[int, StopToResume] = {}
@@ -206,6 +208,29 @@ class Facts:
             )
 
 
+    def on(self, person: PersonFacts, day) -> PersonFacts:
+        """The person as the rules see them on `day`: the unit and category of the employment
+        period in force then (registry.Employment; the first period before it began)."""
+        periods = self.employments.get(person.pk)
+        if not periods or day is None:
+            return person
+        unit, category = periods[0][1:]
+        for start, period_unit, period_category in periods:
+            if start <= day:
+                unit, category = period_unit, period_category
+        return PersonFacts(person.pk, unit, person.region_id, category, person.retired)
+
+
+def employments_on_days(person_ids) -> dict[int, list[tuple]]:
+    """(start, unit id, category) of each person's employment periods, oldest first."""
+    out: dict[int, list[tuple]] = defaultdict(list)
+    for pk, start, unit, category in Employment.objects.filter(person_id__in=person_ids).order_by(
+        "person_id", "start_date"
+    ).values_list("person_id", "start_date", "unit_id", "category"):
+        out[pk].append((start, unit, category))
+    return out
+
+
 class Judged:
     """A row the rules accept: its reason, and for a resumption the stop it ends and whether
     it is early."""
@@ -222,6 +247,9 @@ def judge(*, kind: str, person: PersonFacts, reason_text: str, start, end, facts
     _pv, policy = policies.of(person.region_id)
     if kind == Kind.STOP:
         reason = resolve_reason(policy, reason_text)
+        person = facts.on(person, start)  # the rules read the person as on the stop's first day
+        if person.unit_id != facts.unit_id:
+            raise RowError("not_unit_employee")
         rules.judge_stop(
             person=person, reason=reason, applicant_type=UNIT, start=start, end=end, today=policies.on,
             recorded=facts.suspensions.get(person.pk, ()), pending=facts.pending.get(person.pk, ()),

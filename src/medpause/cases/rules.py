@@ -51,6 +51,10 @@ MESSAGES = {
         "The resume date may not be in the past: the earliest is today, %(earliest)s."
     ),
     "already_retired": _("This person is already recorded as retired."),
+    "employee_must_file_through_unit": _(
+        "On the first day of this stop the person is employed by a unit: the unit files the stop for its "
+        "employee. Ask the unit to file it; you can follow its progress here."
+    ),
     "overlapping_suspension": _(
         "This period overlaps a stop already recorded for this person (from %(start)s)."
     ),
@@ -62,13 +66,22 @@ MESSAGES = {
     "not_suspended": _("This stop has already ended."),
     "not_suspended.none": _("This person has no stop in progress to resume."),
     "application_pending": _("A resumption of this stop is already being handled."),
+    "invalid_dates.employment_in_future": _("An employment is recorded once it has begun: the latest start is today."),
+    "invalid_dates.employment_before_current": _(
+        "The new employment must start after the current period began (%(start)s)."
+    ),
+    "already_employed": _("From this date the person already is in this employment."),
+    "insurance_ended": _("This person's insurance has ended: an employment cannot be recorded."),
     "not_on_the_spot": _("This application must be reviewed by an officer."),
     "four_eyes": _(
         "You filed this application or added documents to it: another officer must decide it."
     ),
 }
 # Codes that conflict with what is already recorded (409); every other refusal is 422.
-CONFLICTS = frozenset({"already_retired", "overlapping_suspension", "not_suspended", "application_pending"})
+CONFLICTS = frozenset({
+    "already_retired", "overlapping_suspension", "not_suspended", "application_pending", "already_employed",
+    "insurance_ended",
+})
 # Codes about who may do it (403).
 FORBIDDEN = frozenset({"four_eyes"})
 
@@ -210,13 +223,28 @@ def _retired_refusal(person: PersonFacts, reason: Reason) -> Refusal | None:
     return Refusal("already_retired") if reason.effect == "retire" and person.retired else None
 
 
+def _employee_refusal(person: PersonFacts, reason: Reason, applicant_type: str) -> Refusal | None:
+    """An employee stops through their unit, not on their own (Beijing: "employees cannot file
+    themselves"), unless the region's policy lets them for this reason and cites its source
+    (`individual_filing_while_employed`). `person` holds the unit and category in force on the
+    stop's first day: employment ending the day before lets the person file."""
+    if applicant_type != "individual" or person.category != "employee" or person.unit_id is None:
+        return None
+    if reason.individual_filing_while_employed:
+        return None
+    return Refusal(
+        "employee_must_file_through_unit", details={"reason": reason.code, "unit_id": person.unit_id},
+    )
+
+
 def reason_refusal(*, person: PersonFacts, reason: Reason, applicant_type: str) -> Refusal | None:
     """May this applicant choose this reason for this person? The rules of a stop that need no
     dates, in order; None if they may, else the refusal judge_stop gives whatever the dates.
-    A new rule about the person and the reason alone goes here."""
+    A new rule about the person and the reason alone goes here. `person`: the facts in force on
+    the stop's first day (judge_stop), or today (the wizard's choice of reasons)."""
     return (
         _filer_refusal(reason, applicant_type, STOP) or _category_refusal(person, reason)
-        or _retired_refusal(person, reason)
+        or _employee_refusal(person, reason, applicant_type) or _retired_refusal(person, reason)
     )
 
 
@@ -326,6 +354,48 @@ def judge_resume(
     return ResumeVerdict(reason, early=planned is None or resume_date <= planned)
 
 
+# --- employment (增员, becoming a flexible worker) --------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class EmploymentPeriod:
+    """A period of the person's category: with a unit (an employee) or without (flexible)."""
+
+    unit_id: int | None
+    category: str
+    start_date: dt.date
+
+
+def judge_employment(
+    *, person: PersonFacts, current: EmploymentPeriod, unit_id: int | None, start: dt.date, today: dt.date,
+    stop: StopToResume | None, policy: Policy,
+) -> StopToResume | None:
+    """A new employment from `start` (a unit's, or none: a flexible worker) after the period
+    `current` in force now. Returns the open stop it resumes, if any: a resumable stop ends the
+    day before the new employment starts (the reason's "resume through a new employer or as a
+    flexible worker"); a stop that has not begun by then, or insurance ended, refuses it."""
+    if person.retired:
+        raise Refusal("already_retired")
+    if start > today:
+        raise Refusal("invalid_dates", "invalid_dates.employment_in_future", details={"field": "start_date"})
+    if start <= current.start_date:
+        raise Refusal(
+            "invalid_dates", "invalid_dates.employment_before_current", params={"start": current.start_date.isoformat()},
+            details={"field": "start_date", "current_start_date": current.start_date.isoformat()},
+        )
+    if current.unit_id == unit_id:
+        raise Refusal("already_employed", details={"unit_id": unit_id})
+    if stop is None or stop.end_date is not None:
+        return None
+    if stop.terminating:
+        raise Refusal("insurance_ended")
+    if stop.start_date >= start:
+        raise Refusal(
+            "overlapping_suspension", params={"start": stop.start_date.isoformat()}, details={"suspension_id": stop.pk}
+        )
+    _raise(_not_resumable(stop, policy))
+    return stop
+
+
 # --- decided on the spot -------------------------------------------------------------------
 
 def decided_on_the_spot(*, applicant_type: str, reason: Reason) -> bool:
@@ -336,6 +406,13 @@ def decided_on_the_spot(*, applicant_type: str, reason: Reason) -> bool:
 def judge_on_the_spot(*, applicant_type: str, reason: Reason) -> None:
     if not decided_on_the_spot(applicant_type=applicant_type, reason=reason):
         raise Refusal("not_on_the_spot")
+
+
+def employment_resume_rule(*, policy_label: str, reason: Reason) -> str:
+    """The policy clause a resumption through employment rests on (the stop's reason is
+    resumable: "resume through a new employer or enrol as a flexible worker"), as recorded in
+    its history."""
+    return f"{policy_label} reasons.{reason.code}.effect = suspend [{', '.join(reason.sources_of('effect'))}]"[:200]
 
 
 def on_the_spot_rule(*, policy_label: str, reason: Reason) -> str:

@@ -29,6 +29,7 @@ from medpause.coverage.selectors import (
 )
 from medpause.policy.selectors import policy_in_force
 from medpause.registry.models import Contribution, Person
+from medpause.registry.selectors import employment_on
 from medpause.registry.services import contribution_shares
 
 INSUFFICIENT_BALANCE = "insufficient_balance"
@@ -188,7 +189,8 @@ def settlement_create(
 @transaction.atomic
 def contribution_record(*, person: Person, month: dt.date, actor=None) -> Contribution:
     """Record the month's premium. Refused for a month the person was not covered (suspended
-    or terminated on the month's first day)."""
+    or terminated on the month's first day). The unit is the one employing the person on the
+    month's first day (none for a flexible worker then), as the shares are."""
     month = month_start(month)
     if person.retired:
         raise Conflict("retired", _("A retired person pays no further contributions."))
@@ -196,10 +198,12 @@ def contribution_record(*, person: Person, month: dt.date, actor=None) -> Contri
     if status.status in (SUSPENDED, TERMINATED):
         raise Conflict("not_covered", _("No contribution is due for a month the insurance was stopped."))
     base, employer, employee, label = contribution_shares(person=person, month=month)
+    period = employment_on(person=person, day=month)
+    unit_id = period.unit_id if period is not None else person.unit_id
     contribution, created = Contribution.objects.get_or_create(
         person=person, month=month,
         defaults={
-            "unit": person.unit, "base": base, "employer_amount": employer, "employee_amount": employee,
+            "unit_id": unit_id, "base": base, "employer_amount": employer, "employee_amount": employee,
             "policy_version": label,
         },
     )

@@ -30,6 +30,7 @@ from medpause.cases.services import (
     application_withdraw,
     document_add,
 )
+from medpause.cases.services.employment import employment_start
 from medpause.common.dates import add_months, month_start, today
 from medpause.common.errors import DomainError
 from medpause.coverage.services import contribution_record
@@ -57,15 +58,19 @@ LOGINS: list[Login] = [
     Login("officer.shanghai", Role.OFFICER, "Shanghai (310000): li.na's approved pause, a counter application to review"),
     Login("officer.wuhan", Role.OFFICER, "Wuhan (420100): a stop and resume with a 3-month waiting period, one to review"),
     Login("officer.chengdu", Role.OFFICER, "Chengdu (510100): a unit's resignation stop decided on the spot, one to review"),
-    Login("unit.beijing", Role.UNIT_AGENT, "北京华信科技有限公司: 10 employees, applications in every state"),
-    Login("unit.chengdu", Role.UNIT_AGENT, "成都天府餐饮管理有限公司: 3 employees, an on-the-spot stop, one pending"),
-    Login("zhang.wei", Role.INDIVIDUAL, "张伟, Beijing employee: card active, no open application (can stop)"),
+    Login("unit.beijing", Role.UNIT_AGENT,
+          "北京华信科技有限公司: 11 employees (马超 taken on after leaving another unit), applications in every state"),
+    Login("unit.chengdu", Role.UNIT_AGENT,
+          "成都天府餐饮管理有限公司: 3 employees, an on-the-spot stop, one pending (郭静 left: now a flexible worker)"),
+    Login("zhang.wei", Role.INDIVIDUAL,
+          "张伟, Beijing employee: card active, no open application (his unit files his stops; the wizard says so)"),
     Login("li.na", Role.INDIVIDUAL, "李娜, Shanghai flexible worker: card suspended by an approved pause (can resume)"),
     Login("wang.fang", Role.INDIVIDUAL, "王芳, Wuhan flexible worker: card active, no application"),
     Login("hospital", Role.INSTITUTION, "北京华康医院: settlements accepted and refused (suspended, terminated card)"),
 ]
 
 BEIJING_UNIT = "北京华信科技有限公司"
+BEIJING_FORMER_UNIT = "北京远航物流有限公司"  # 马超's employer before 北京华信
 CHENGDU_UNIT = "成都天府餐饮管理有限公司"
 HOSPITAL = "北京华康医院"
 
@@ -95,6 +100,7 @@ def demo_uscc(region_code: str, org_body: str) -> str:
 
 BEIJING_USCC = demo_uscc("110105", "10203040")
 CHENGDU_USCC = demo_uscc("510104", "20304050")
+BEIJING_FORMER_USCC = demo_uscc("110105", "30405060")
 
 
 # --- generated documents --------------------------------------------------------------
@@ -169,10 +175,14 @@ PEOPLE: list[DemoPerson] = [
     _p("huang.ting", "黄婷", "110105", (1996, 12, 1), 64, "110000", "employee", "beijing", "5000.00"),
     _p("sun.jianhua", "孙建华", "110105", (1966, 3, 8), 13, "110000", "employee", "beijing", "13500.00"),
     _p("he.zhiming", "何志明", "110105", (1979, 10, 15), 57, "110000", "employee", "beijing", "10200.00"),
+    # resigned from another Beijing unit, then taken on by 北京华信 (增员; ADR 0017)
+    _p("ma.chao", "马超", "110105", (1986, 7, 14), 27, "110000", "employee", "beijing_former", "10800.00"),
     # Chengdu unit, Jinjiang district (510104)
     _p("yang.fan", "杨帆", "510104", (1995, 7, 19), 33, "510100", "employee", "chengdu", "6500.00"),
     _p("lin.xiaoyan", "林晓燕", "510104", (1998, 1, 27), 48, "510100", "employee", "chengdu", "6000.00"),
     _p("luo.zhigang", "罗志刚", "510104", (2004, 9, 2), 71, "510100", "employee", "chengdu", "5200.00"),
+    # resigned, then pays alone as a flexible worker
+    _p("guo.jing", "郭静", "510104", (1993, 5, 28), 36, "510100", "employee", "chengdu", "6200.00"),
     # Shanghai flexible workers, Xuhui district (310104)
     _p("li.na", "李娜", "310104", (1989, 4, 16), 82, "310000", "flexible", None, "9000.00"),
     _p("xu.fang", "徐芳", "310104", (1991, 10, 5), 24, "310000", "flexible", None, "7200.00"),
@@ -185,6 +195,7 @@ PEOPLE: list[DemoPerson] = [
 LEGAL_REPS = {
     "beijing": ("陈建国", demo_id_number("110105", dt.date(1968, 2, 14), 11)),
     "chengdu": ("李明辉", demo_id_number("510112", dt.date(1985, 8, 30), 35)),  # 锦江区 dates from 1990
+    "beijing_former": ("高振华", demo_id_number("110105", dt.date(1970, 5, 6), 21)),
 }
 
 
@@ -237,6 +248,7 @@ class _Builder:
         for key, name, code, region_code in [
             ("beijing", BEIJING_UNIT, BEIJING_USCC, "110000"),
             ("chengdu", CHENGDU_UNIT, CHENGDU_USCC, "510100"),
+            ("beijing_former", BEIJING_FORMER_UNIT, BEIJING_FORMER_USCC, "110000"),
         ]:
             rep_name, rep_id = LEGAL_REPS[key]
             self.units[key] = unit_register(
@@ -357,6 +369,18 @@ class _Builder:
         app = self.resume("chen.gang", counter, add_months(d, 4), note="提前恢复缴费。")
         application_approve(actor=off_wh, application=app, note="中断超过3个月，设置待遇等待期。")
         self.stop("liu.ting", counter, "flexible_pause", d + dt.timedelta(days=2), add_months(d, 3), note="窗口受理。")
+
+        # Moving on (ADR 0017): 马超 resigned from his former unit and 北京华信 took him on (增员): his
+        # stop ended the day before, as a resumption through employment; 郭静 resigned from the
+        # Chengdu unit (on the spot) and pays alone as a flexible worker from today.
+        app = self.stop("ma.chao", counter, "resignation", d - dt.timedelta(days=25), note="与原单位解除劳动合同。")
+        application_approve(actor=off_bj, application=app, note="材料齐全，准予停保。")
+        employment_start(person=self.persons["ma.chao"], unit=self.units["beijing"], start_date=d - dt.timedelta(days=4),
+                         actor=unit_bj, id_number=self.persons["ma.chao"].id_number)
+        self.stop("guo.jing", unit_cd, "resignation", d - dt.timedelta(days=20), note="个人原因离职。")  # 即办件
+        employment_start(person=self.persons["guo.jing"], unit=None, start_date=d, actor=self.users["officer.chengdu"])
+        for key in ("ma.chao", "guo.jing"):
+            self.persons[key].refresh_from_db()
 
         # Refresh the stored objects so callers see the final states.
         for name, application in self.applications.items():

@@ -73,6 +73,46 @@ class Person(models.Model):
         return f"{self.name} ({self.id_number_masked})"
 
 
+class Employment(models.Model):
+    """A dated period of a person's insurance category: employed by a unit (the unit and the
+    employee share the premium) or a flexible worker (no unit, pays alone). A person's periods
+    follow one another without gap or overlap; the last is open (end_date None). Everything
+    asking "on day D" reads the period in force on D (registry.selectors.employment_on);
+    Person.unit and Person.category hold the period in force today (docs/adr/0017)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="employments")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="employments"
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "start_date"]
+        verbose_name = _("employment period")
+        verbose_name_plural = _("employment periods")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "start_date"], name="employment_one_start_per_day"),
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(end_date__isnull=True), name="employment_one_open_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="employment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category="employee", unit__isnull=False)
+                | models.Q(category="flexible", unit__isnull=True),
+                name="employment_unit_iff_employee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.start_date}..{self.end_date or ''}"
+
+
 class Card(models.Model):
     """The medical insurance card issued on registration. Its number is an opaque identifier;
     its status on a date is computed from suspension periods (coverage), never stored."""

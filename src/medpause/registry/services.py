@@ -15,7 +15,8 @@ from medpause.common.dates import today
 from medpause.common.errors import Conflict, Forbidden, Refused
 from medpause.policy.models import Region
 from medpause.policy.selectors import policy_in_force
-from medpause.registry.models import Card, Category, Person, Unit
+from medpause.registry.models import Card, Category, Employment, Person, Unit
+from medpause.registry.selectors import employment_on
 
 CENT = Decimal("0.01")
 
@@ -119,6 +120,8 @@ def person_register(
             continue
     else:  # pragma: no cover - ten random digits colliding five times
         raise Conflict("card_number_exhausted", _("No card number could be issued; try again."))
+    # the first employment period: as registered, from the day the card is issued
+    Employment.objects.create(person=person, unit=unit, category=category, start_date=card.issued_on)
     audit_record(
         actor=actor, action="person.register", target=person,
         data={"region": region.code, "category": category, "unit_id": unit.pk if unit else None, "card": card.number},
@@ -128,11 +131,15 @@ def person_register(
 
 def contribution_shares(*, person: Person, month: dt.date) -> tuple[Decimal, Decimal, Decimal, str]:
     """(base, employer share, employee share, policy version) for the person's month, by the
-    region's rates; the base is held within the region's floor and ceiling."""
+    region's rates and the person's category in force that month (an employee on the month's
+    first day shares the premium with the unit); the base is held within the region's floor and
+    ceiling."""
     pv, policy = policy_in_force(region=person.region, on=month)
     rates = policy.contribution
     base = min(max(person.contribution_base, rates.base_floor), rates.base_ceiling)
-    if person.category == Category.EMPLOYEE:
+    period = employment_on(person=person, day=month)
+    category = period.category if period is not None else person.category
+    if category == Category.EMPLOYEE:
         employer = (base * rates.employer_rate).quantize(CENT, rounding=ROUND_HALF_UP)
         employee = (base * rates.employee_rate).quantize(CENT, rounding=ROUND_HALF_UP)
     else:

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.models import ApplicantType
+from medpause.common.errors import DomainError
+from medpause.registry.services import id_number_clean
 
 
 class SignInForm(AuthenticationForm):
@@ -155,3 +157,27 @@ class AcknowledgeForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search"}))
+
+
+class EmployeeAddForm(forms.Form):
+    """A unit takes a person on (增员): their ID number and the first day of the employment."""
+
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=32,
+        help_text=_("The 18 characters on the resident identity card."),
+        error_messages={"required": _("Enter the ID number.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters",
+                                      "class": "input-id-number"}),
+    )
+    start_date = forms.DateField(
+        label=_("First day of the employment"), widget=DATE_INPUT, input_formats=["%Y-%m-%d"],
+        help_text=_("Today at the latest: the unit registers a new employee within 30 days of employing them."),
+        error_messages={"required": _("Enter the first day of the employment."),
+                        "invalid": _("Enter the first day of the employment as a real date, like 2026-03-01.")},
+    )
+
+    def clean_id_number(self):
+        try:
+            return id_number_clean(self.cleaned_data["id_number"])
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message), code=exc.code) from exc

@@ -27,4 +27,5 @@ urlpatterns = [
     # the unit agent
     path("unit/", unit.home, name="unit_home"),
     path("unit/employees/<int:person_id>/", unit.employee, name="unit_employee"),
+    path("unit/employees/add/", unit.employee_add, name="unit_employee_add"),
 ]

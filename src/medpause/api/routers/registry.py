@@ -32,11 +32,19 @@ from medpause.api.schemas import (
 )
 from medpause.audit.services import audit_read
 from medpause.cases.selectors import suspensions_of
+from medpause.cases.services.employment import employment_start
 from medpause.common.errors import Forbidden, NotFound
 from medpause.common.masking import mask_id_number
 from medpause.coverage.selectors import current_card_status
 from medpause.policy.selectors import region_get
-from medpause.registry.selectors import contributions_of, person_by_id_number, person_get, unit_get
+from medpause.registry.selectors import (
+    contributions_of,
+    employments_of,
+    person_by_id_number,
+    person_get,
+    person_to_employ,
+    unit_get,
+)
 from medpause.registry.services import person_register, unit_register
 
 units = Router(tags=["registry"])
@@ -160,6 +168,29 @@ class SuspensionOut(Schema):
     created_at: Timestamp
 
 
+class EmploymentIn(Input):
+    unit_id: Id | None = Field(description="the unit taking the person on (增员); null: a flexible worker from then")
+    start_date: Day = Field(description="the first day of the new employment (today at the latest)")
+    id_number: str | None = Field(
+        None, min_length=1, max_length=32,
+        description="a unit's agent taking on a person who is not yet its employee gives their whole ID number",
+    )
+
+
+class EmploymentOut(Schema):
+    unit_id: int | None
+    category: Literal["employee", "flexible"]
+    start_date: Day
+    end_date: Day | None = Field(description="the last day of the period; null while it lasts")
+
+
+class PersonToEmployOut(Schema):
+    id: int
+    name: str = Field(description="masked after its first character")
+    id_number: str = Field(description="masked")
+    region: str
+
+
 def _person_out(user, person) -> dict:
     card = person.card
     return {
@@ -206,6 +237,59 @@ def person_lookup(request, payload: LookupIn):
     if person is None:
         raise NotFound("not_found", _("No such insured person."))
     return Status(200, _person_out(user, person))
+
+
+@persons.post(
+    "/lookup-to-employ", response={200: PersonToEmployOut, **errors(400, 401, 403, 404)},
+    summary="Find a person to take on (增员) by ID number",
+)
+def person_lookup_to_employ(request, payload: LookupIn):
+    """A unit's agent finds a person of the unit's region by their whole ID number (in the body,
+    never in the address) to take them on: the answer is masked; then `POST
+    /persons/{id}/employment` with the same `id_number`. Audited; unknown: 404."""
+    user = require_role(request.auth, Role.UNIT_AGENT)
+    person = person_to_employ(user=user, id_number=payload.id_number)
+    audit_read(user, "person.lookup", person or ("registry.person", ""), id_number=payload.id_number,
+               found=person is not None, channel="api", purpose="employ")
+    if person is None:
+        raise NotFound("not_found", _("No such insured person."))
+    return Status(200, {
+        "id": person.pk, "name": person.name[:1] + "*" * (len(person.name) - 1),
+        "id_number": mask_id_number(person.id_number), "region": person.region.code,
+    })
+
+
+def _employment_out(period) -> dict:
+    return {"unit_id": period.unit_id, "category": period.category, "start_date": period.start_date,
+            "end_date": period.end_date}
+
+
+@persons.post(
+    "/{person_id}/employment", response={201: list[EmploymentOut], **errors(400, 401, 403, 404, 409, 422)},
+    summary="Record a new employment (增员) or becoming a flexible worker",
+)
+def person_employment_start(request, person_id: Path[ObjectId], payload: EmploymentIn):
+    """The new unit's agent (for itself; a person not yet its employee is reached with their
+    `id_number`), or an officer of the person's region. The period in force the day before ends;
+    an open resumable stop ends the day before too, recorded as a resumption through employment.
+    Answers the person's periods, oldest first."""
+    user = require_role(request.auth, *BUREAU, Role.UNIT_AGENT)
+    unit = unit_get(user=user, unit_id=payload.unit_id) if payload.unit_id is not None else None
+    person = person_to_employ(user=user, person_id=person_id, id_number=payload.id_number)
+    if person is None:
+        raise NotFound("not_found", _("No such insured person."))
+    employment_start(person=person, unit=unit, start_date=payload.start_date, actor=user, id_number=payload.id_number)
+    return Status(201, [_employment_out(p) for p in employments_of(person=person)])
+
+
+@persons.get(
+    "/{person_id}/employment", response={200: list[EmploymentOut], **errors(400, 401, 403, 404)},
+    summary="Employment periods",
+)
+def person_employment(request, person_id: Path[ObjectId]):
+    user = require_role(request.auth, *CASEWORK)
+    person = person_get(user=user, person_id=person_id)
+    return Status(200, [_employment_out(p) for p in employments_of(person=person)])
 
 
 @persons.get("/{person_id}", response={200: PersonOut, **errors(400, 401, 403, 404)}, summary="A person")

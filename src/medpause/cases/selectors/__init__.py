@@ -5,6 +5,8 @@ medpause.accounts.permissions; the officers' queue and statistics are in `queue`
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.permissions import applications_visible_to, get_visible, suspensions_visible_to
@@ -13,6 +15,7 @@ from medpause.cases.rules import PendingStop, PersonFacts, StopPeriod, StopToRes
 from medpause.cases.states import EDITABLE_STATUSES, PENDING_STATUSES, Action
 from medpause.policy.schema import Policy
 from medpause.policy.selectors import policy_of, required_groups
+from medpause.registry.selectors import employment_on
 
 
 def application_get(*, user, application_id) -> Application:
@@ -71,8 +74,13 @@ def current_suspension(*, person) -> Suspension | None:
 
 # --- the facts of one person, for cases.rules (batches load the same for a chunk at once) ------
 
-def person_facts(person) -> PersonFacts:
-    return PersonFacts(person.pk, person.unit_id, person.region_id, person.category, person.retired)
+def person_facts(person, on: dt.date | None = None) -> PersonFacts:
+    """The person as the rules see them on day `on` (by default today, as Person holds it):
+    the unit and category of the employment period in force that day."""
+    period = employment_on(person=person, day=on) if on is not None else None
+    if period is None:
+        return PersonFacts(person.pk, person.unit_id, person.region_id, person.category, person.retired)
+    return PersonFacts(person.pk, period.unit_id, person.region_id, period.category, person.retired)
 
 
 def stop_facts(*, person, exclude_application_id: int | None = None, lock: bool = False):

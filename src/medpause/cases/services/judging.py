@@ -26,7 +26,7 @@ def check_stop(
     recorded, pending = stop_facts(person=person, exclude_application_id=exclude_application_id, lock=lock)
     try:
         rules.judge_stop(
-            person=person_facts(person), reason=reason, applicant_type=applicant_type, start=start_date,
+            person=person_facts(person, on=start_date), reason=reason, applicant_type=applicant_type, start=start_date,
             end=end_date, today=on or today(), recorded=recorded, pending=pending,
         )
     except rules.Refusal as refusal:

@@ -1,25 +1,33 @@
-"""The unit agent's own pages (/unit/): the unit with its employees, and one employee. The
+"""The unit agent's own pages (/unit/): the unit with its employees, one employee, and taking a
+person on (增员: their ID number, POSTed, and the first day). The
 wizard for an employee and the unit's applications, written once with the insured person's,
 are in `wizard` and `applications`."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
 from medpause.accounts.models import Role
 from medpause.accounts.permissions import applications_visible_to, persons_visible_to, role_required
+from medpause.audit.services import audit_read
+from medpause.cases.services.employment import employment_start
 from medpause.cases.states import OPEN_STATUSES
 from medpause.common.dates import today
+from medpause.common.errors import DomainError
 from medpause.coverage.selectors import card_status_on
 from medpause.notices.delivery import notice_path
 from medpause.notices.selectors import notices_for
 from medpause.notices.services import notice_text
-from medpause.registry.selectors import person_get
-from medpause.web.forms import SearchForm
+from medpause.registry.selectors import person_get, person_to_employ
+from medpause.web.forms import EmployeeAddForm, SearchForm
 from medpause.web.views import applications as apps
 from medpause.web.views import wizard
-from medpause.web.views.common import CARD_STATUS_LABELS, or_404
+from medpause.web.views.common import CARD_STATUS_LABELS, add_domain_error, or_404
 from medpause.web.views.portal import coverage_context
 from medpause.web.views.scope import UNIT, Scope
 
@@ -60,3 +68,28 @@ def employee(request, person_id):
         "can_resume": wizard.suspension_to_resume(scope) is not None,
         "stop_url": scope.wizard_url("stop", "start"), "resume_url": scope.wizard_url("resume", "start"),
     })
+
+
+@unit_agent
+@require_http_methods(["GET", "POST"])
+def employee_add(request):
+    """Take a person of the unit's region on from a day (增员): found by their ID number (a POST
+    form: the number never lands in a URL); an open stop of theirs ends the day before."""
+    form = EmployeeAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["id_number"]
+        person = person_to_employ(user=request.user, id_number=number)
+        audit_read(request.user, "person.lookup", person or ("registry.person", ""), id_number=number,
+                   found=person is not None, channel="unit", purpose="employ")
+        if person is None:
+            form.add_error("id_number", _("No insured person with this ID number is registered in your unit's region."))
+        else:
+            try:
+                employment_start(person=person, unit=request.user.unit, start_date=form.cleaned_data["start_date"],
+                                 actor=request.user, id_number=number)
+            except DomainError as exc:
+                add_domain_error(form, exc, "start_date")
+            else:
+                return HttpResponseRedirect(reverse("web:unit_employee", args=[person.pk]))
+    status = 422 if form.errors else 200
+    return render(request, "web/unit/employee_add.html", {"form": form, "unit": request.user.unit}, status=status)

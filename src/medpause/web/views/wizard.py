@@ -228,8 +228,11 @@ def _reason(request, scope, kind, state, app):
         form = ReasonForm(initial={"reason": state.get("reason")}, reasons=allowed, hints=hints)
     if scope.audience == UNIT:
         form.fields["reason"].label = _("Why should this employee's insurance stop?")
+    # an employee stops through the unit (cases.rules: employee_must_file_through_unit): say so
+    employed = scope.applicant_type == "individual" and scope.person.category == "employee" and refused
     return render(request, "web/wizard/reason.html", _context(
         scope, kind, "reason", form=form, refused=refused, no_reasons=not allowed,
+        through_unit=scope.person.unit if employed else None,
     ))
 
 
