@@ -18,7 +18,8 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+",
+        verbose_name=_("actor")
     )
     actor_username = models.CharField(_("actor"), max_length=150, blank=True)
     actor_role = models.CharField(_("role"), max_length=16)
@@ -29,8 +30,8 @@ class AuditEvent(models.Model):
     scheme = models.PositiveSmallIntegerField(
         _("link scheme"), choices=Scheme.choices, default=Scheme.HMAC_SHA256
     )
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash"))
 
     class Meta:
         ordering = ["seq"]
@@ -57,10 +58,14 @@ class AuditHead(models.Model):
     event linked by plain SHA-256 (`legacy_until`), so the head cannot be set back to an
     earlier event, nor the unkeyed part of the chain extended, without the key."""
 
-    seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default="0" * 64)
-    legacy_until = models.BigIntegerField(default=0)
-    signature = models.CharField(max_length=64, blank=True, default="")
+    seq = models.BigIntegerField(default=0, verbose_name=_("sequence number"))
+    hash = models.CharField(max_length=64, default="0" * 64, verbose_name=_("hash"))
+    legacy_until = models.BigIntegerField(default=0, verbose_name=_("legacy until"))
+    signature = models.CharField(max_length=64, blank=True, default="", verbose_name=_("signature"))
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
@@ -70,13 +75,15 @@ class AuditCheckpoint(models.Model):
     """Where a verification found the chain intact, signed with the audit key: the next one
     starts from here instead of from the first event."""
 
-    seq = models.BigIntegerField()
-    hash = models.CharField(max_length=64)
-    at = models.DateTimeField()
-    full = models.BooleanField(default=False)
-    signature = models.CharField(max_length=64)
+    seq = models.BigIntegerField(verbose_name=_("sequence number"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash"))
+    at = models.DateTimeField(verbose_name=_("time"))
+    full = models.BooleanField(default=False, verbose_name=_("full check"))
+    signature = models.CharField(max_length=64, verbose_name=_("signature"))
 
     class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
         ordering = ["-seq"]
         indexes = [models.Index(fields=["seq"])]
 

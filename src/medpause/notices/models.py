@@ -6,17 +6,22 @@ class Notice(models.Model):
     """A message to a person, a unit or a region's officers. The text is rendered when read,
     in the reader's language, from `code` and `params`."""
 
-    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.CASCADE)
-    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.CASCADE)
-    region = models.ForeignKey("policy.Region", null=True, blank=True, on_delete=models.CASCADE)
-    application = models.ForeignKey("cases.Application", null=True, blank=True, on_delete=models.CASCADE)
-    code = models.CharField(max_length=48)
-    params = models.JSONField(default=dict)
+    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.CASCADE,
+                               verbose_name=_("person"))
+    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.CASCADE,
+                             verbose_name=_("unit"))
+    region = models.ForeignKey("policy.Region", null=True, blank=True, on_delete=models.CASCADE,
+                               verbose_name=_("region"))
+    application = models.ForeignKey("cases.Application", null=True, blank=True, on_delete=models.CASCADE,
+                                    verbose_name=_("application"))
+    code = models.CharField(max_length=48, verbose_name=_("code"))
+    params = models.JSONField(default=dict, verbose_name=_("parameters"))
     # A job that may run twice (a retried task, two schedulers) names what the notice is about
     # here: the unique constraint keeps it to one notice, whatever the timing.
-    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True,
+                                  verbose_name=_("de-duplication key"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -43,14 +48,15 @@ class Contact(models.Model):
     a phone number once verified by a code, an e-mail address, the channels they chose and the
     language of the texts. The phone number is personal data: shown masked (contacts.mask_phone)."""
 
-    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="contact")
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="contact",
+                                verbose_name=_("user"))
     phone = models.CharField(_("mobile phone number"), max_length=11, blank=True)
-    phone_verified_at = models.DateTimeField(null=True, blank=True)
+    phone_verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("phone verified at"))
     email = models.EmailField(_("e-mail address"), blank=True)
     sms = models.BooleanField(_("by SMS"), default=False)
     by_email = models.BooleanField(_("by e-mail"), default=False)
     language = models.CharField(_("language of the texts"), max_length=8, default="zh-hans")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("contact details")
@@ -73,15 +79,18 @@ class PhoneCode(models.Model):
     """A 6-digit code sent to a phone number to verify it: only its keyed hash is kept; it
     expires, allows a few attempts, and a user may ask for only a few an hour."""
 
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="phone_codes")
-    phone = models.CharField(max_length=11)
-    code_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="phone_codes",
+                             verbose_name=_("user"))
+    phone = models.CharField(max_length=11, verbose_name=_("phone"))
+    code_hash = models.CharField(max_length=64, verbose_name=_("code hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
 
     class Meta:
+        verbose_name = _("phone verification code")
+        verbose_name_plural = _("phone verification codes")
         indexes = [models.Index(fields=["user", "created_at"], name="notices_phonecode_user")]
 
     def __str__(self) -> str:
@@ -108,10 +117,10 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     provider_id = models.CharField(_("provider's id"), max_length=120, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
+    claimed_until = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed until"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         constraints = [

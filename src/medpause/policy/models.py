@@ -11,7 +11,8 @@ class Region(models.Model):
     code = models.CharField(_("division code"), max_length=6, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=64)
     name_en = models.CharField(_("name (English)"), max_length=64)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("parent"))
 
     class Meta:
         ordering = ["code"]
@@ -35,8 +36,8 @@ class PolicyVersion(models.Model):
     effective_from = models.DateField(_("effective from"))
     document = models.JSONField(_("resolved policy"))
     source_file = models.CharField(_("source file"), max_length=200)
-    sha256 = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(auto_now=True)
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    loaded_at = models.DateTimeField(auto_now=True, verbose_name=_("loaded at"))
 
     class Meta:
         unique_together = [("scope", "version")]

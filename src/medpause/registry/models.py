@@ -18,7 +18,7 @@ class Unit(models.Model):
     legal_representative_id_masked = MaskedIdField(
         _("legal representative's ID number (masked)"), source="legal_representative_id_number"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -60,7 +60,7 @@ class Person(models.Model):
     )
     contribution_base = models.DecimalField(_("contribution base"), max_digits=12, decimal_places=2)
     retired = models.BooleanField(_("retired"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = PersonQuerySet.as_manager()
 
@@ -80,14 +80,15 @@ class Employment(models.Model):
     asking "on day D" reads the period in force on D (registry.selectors.employment_on);
     Person.unit and Person.category hold the period in force today (docs/adr/0017)."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="employments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="employments",
+                               verbose_name=_("person"))
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="employments"
     )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["person", "start_date"]
@@ -117,7 +118,8 @@ class Card(models.Model):
     """The medical insurance card issued on registration. Its number is an opaque identifier;
     its status on a date is computed from suspension periods (coverage), never stored."""
 
-    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="card")
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="card",
+                                  verbose_name=_("person"))
     number = models.CharField(_("card number"), max_length=20, unique=True)
     issued_on = models.DateField(_("issued on"))
 
@@ -133,13 +135,14 @@ class Contribution(models.Model):
     """One month's premium, split per SIL Art. 23: employer and employee share for employees,
     the person alone for flexible workers."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contributions")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contributions",
+                               verbose_name=_("person"))
     month = models.DateField(_("month"), help_text=_("first day of the month"))
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("unit"))
     base = models.DecimalField(_("base"), max_digits=12, decimal_places=2)
     employer_amount = models.DecimalField(_("employer share"), max_digits=12, decimal_places=2)
     employee_amount = models.DecimalField(_("employee share"), max_digits=12, decimal_places=2)
-    policy_version = models.CharField(max_length=48)
+    policy_version = models.CharField(max_length=48, verbose_name=_("policy version"))
 
     class Meta:
         unique_together = [("person", "month")]
