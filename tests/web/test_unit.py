@@ -89,6 +89,7 @@ def test_unit_stops_an_employee_without_uploading_the_legal_representatives_iden
     assert client.post(f"{base}/dates/", {"start_date": day(0).isoformat(), "end_date": ""}).status_code == 302
     client.post(f"{base}/note/", {"note": "Left the company."})
     docs = text(page(client, f"{base}/documents/"))
+    assert "Upload the documents" in docs and "Upload your documents" not in docs  # not the agent's own
     # the unit registered its legal representative: the bureau holds the identification, never asks for it
     assert 'id="file_legal_representative_identity"' not in docs and 'id="file_unit_removal_form"' in docs
     assert unit.legal_representative_id_number not in docs
@@ -97,6 +98,10 @@ def test_unit_stops_an_employee_without_uploading_the_legal_representatives_iden
         "kind_contract_ended": "resignation_certificate", "file_identity": png(), "kind_identity": "id_card",
     })
     assert response["Location"] == f"{base}/consequences/"
+    consequences = text(page(client, f"{base}/consequences/"))
+    # spoken to the agent about the employee's cover, not as if it were the agent's own insurance
+    assert f"What stopping means for {person.name}" in consequences and "means for you" not in consequences
+    assert f"I have read what stopping means for {person.name} and the unit has told them." in consequences
     client.post(f"{base}/consequences/", {"acknowledge": "on"})
     check = text(page(client, f"{base}/check/"))
     assert person.name in check and person.id_number_masked in check

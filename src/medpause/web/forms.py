@@ -153,6 +153,14 @@ class AcknowledgeForm(forms.Form):
         error_messages={"required": _("Confirm that you have read what stopping means.")},
     )
 
+    def __init__(self, *args, employee: str = "", **kwargs):
+        """For a unit's agent, who stops an employee's insurance, not their own."""
+        super().__init__(*args, **kwargs)
+        if employee:
+            self.fields["acknowledge"].label = _(
+                "I have read what stopping means for %(name)s and the unit has told them."
+            ) % {"name": employee}
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100,

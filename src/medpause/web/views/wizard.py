@@ -397,13 +397,14 @@ def _consequences(request, scope, kind, state, app):
     policy = application_policy(app)
     reason = policy.reasons[app.reason]
     items = consequences_for(policy=policy, reason=reason, category=scope.person.category)
+    employee = scope.person.name if scope.audience == UNIT else ""
     if request.method == "POST":
-        form = AcknowledgeForm(request.POST)
+        form = AcknowledgeForm(request.POST, employee=employee)
         if form.is_valid():
             state.update(acknowledged=True, acknowledged_reason=state.get("reason"))
             return _next(request, scope, kind, state)
     else:
-        form = AcknowledgeForm(initial={"acknowledge": bool(state.get("acknowledged"))})
+        form = AcknowledgeForm(initial={"acknowledge": bool(state.get("acknowledged"))}, employee=employee)
     return render(request, "web/wizard/consequences.html", _context(
         scope, kind, "consequences", form=form, items=items, reason=reason,
     ))
