@@ -1,11 +1,34 @@
 """Small template helpers for the web pages: accessible inputs, lookups, masking."""
 
+import re
+
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from medpause.common.masking import mask_id_number
 
 register = template.Library()
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+@register.filter
+def own_lang(value):
+    """Text people typed (names, notes) marked with its own language where it differs from the
+    page's, so a screen reader reads it in the right voice (WCAG 3.1.2): Chinese on an English
+    page, text in Latin letters only on a Chinese page. Anything else is left as it is."""
+    text = "" if value is None else value
+    plain = str(text)
+    page_zh = (get_language() or "").lower().startswith("zh")
+    if not page_zh and CJK.search(plain):
+        lang = "zh-Hans"
+    elif page_zh and LATIN.search(plain) and not CJK.search(plain):
+        lang = "en"
+    else:
+        return text
+    return format_html('<span lang="{}">{}</span>', lang, text)
 
 
 @register.simple_tag
