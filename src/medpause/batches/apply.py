@@ -158,8 +158,7 @@ def _stage(batch: Batch, run: int, crash_after: int | None) -> Totals:
                 failures.append((r.pk, exc))
         if failures:
             continue  # keep judging to report every row, stage nothing more
-        with transaction.atomic():
-            _stage_chunk(batch, agent, judged, facts, policies, refs, totals)
+        _stage_chunk(batch, agent, judged, facts, policies, refs, totals)
         if crash_after is not None and totals.applied >= crash_after:
             raise RuntimeError("simulated crash in the middle of apply")
     if failures:
@@ -189,14 +188,19 @@ class Plan:
 
 def _stage_chunk(batch, agent, judged, facts: Facts, policies: Policies, refs: DistinctReferences,
                  totals: Totals) -> None:
-    """One chunk of valid rows, staged with plain multi-row INSERTs (common.bulk) under the
-    application ids reserved for them: the same rows and values the single-application services
-    write, without a model instance per row."""
-    now, run, kind = totals.now, totals.run, batch.kind
+    """One chunk of valid rows, staged in one short transaction with plain multi-row INSERTs
+    (common.bulk) under the application ids reserved for them: the same rows and values the
+    single-application services write, without a model instance per row."""
     plans = [
         Plan(r, person, *policies.of(person.region_id), j, reference)
         for (r, person, j), reference in zip(judged, refs.take(len(judged)), strict=True)
     ]
+    with transaction.atomic():
+        _stage_plans(batch, agent, plans, facts, policies, totals)
+
+
+def _stage_plans(batch, agent, plans: list[Plan], facts: Facts, policies: Policies, totals: Totals) -> None:
+    now, run, kind = totals.now, totals.run, batch.kind
     for p, app_id in zip(plans, reserve_ids(Application, len(plans)), strict=True):
         p.app_id = app_id
     effects = _stage_effects(kind, [p for p in plans if p.decided], facts, run, batch.pk)
