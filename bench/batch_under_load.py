@@ -99,7 +99,7 @@ class Load:
     def __init__(self, port: int, token: str, cards: list[str], threads: int):
         self.port, self.token, self.cards = port, token, cards
         self.day = (dt.date.today() - dt.timedelta(days=1)).isoformat()
-        self.records: list[tuple[float, float, bool]] = []
+        self.records: list[tuple[float, float, bool, str]] = []
         self.stop = threading.Event()
         self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
 
@@ -114,6 +114,7 @@ class Load:
             t.join(timeout=60)
 
     def _call(self, conn, method: str, path: str, body: bytes | None, ok: tuple[int, ...]):
+        kind = "eligibility" if method == "GET" else "settlement"
         headers = {"Authorization": f"Bearer {self.token}", "Accept-Language": "zh-Hans"}
         if body is not None:
             headers["Content-Type"] = "application/json"
@@ -126,7 +127,7 @@ class Load:
         except (OSError, http.client.HTTPException):
             good = False
             conn.close()
-        self.records.append((t0, time.perf_counter() - t0, good))
+        self.records.append((t0, time.perf_counter() - t0, good, kind))
 
     def _run(self, n: int) -> None:
         rng = random.Random(n)
@@ -142,8 +143,8 @@ class Load:
         conn.close()
 
 
-def window(records, t_from: float, t_to: float) -> dict:
-    inside = [(s, ok) for t0, s, ok in records if t_from <= t0 < t_to]
+def window(records, t_from: float, t_to: float, kind: str | None = None) -> dict:
+    inside = [(s, ok) for t0, s, ok, k in records if t_from <= t0 < t_to and kind in (None, k)]
     lat = sorted(s for s, _ok in inside)
     if not lat:
         return {"n": 0, "p50": float("nan"), "p99": float("nan"), "max": float("nan"), "errors": 0}
@@ -299,6 +300,9 @@ def main() -> None:
         print(f"  {'window':<22} {'answers':>7} {'p50 ms':>9} {'p99 ms':>9} {'max ms':>9} {'errors':>7}")
         print(_line("no batch (baseline)", quiet))
         print(_line("during the batch", busy))
+        for kind in ("eligibility", "settlement"):
+            print(_line(f"  {kind}, no batch", window(records, base_from, base_to, kind)))
+            print(_line(f"  {kind}, batch", window(records, base_to, batch_to, kind)))
         print(f"  p99 during / baseline: {busy['p99'] / quiet['p99']:.1f}x; goal: p99 under 1000 ms and no errors: "
               f"{'met' if busy['p99'] < 1.0 and busy['errors'] == 0 else 'NOT met'}", flush=True)
         hotpath.stop_servers(procs)

@@ -148,6 +148,10 @@ def publish(batch: Batch, run: int, totals, *, claim: str | None) -> bool:
                 f"UPDATE {_table(BatchRow)} SET application_id = s.id FROM {staged_app} s "
                 f"WHERE s.run = %s AND s.row_pk = {_table(BatchRow)}.id", [run],
             )
+        if connection.vendor == "postgresql":
+            # the deferred foreign-key checks of every row now, not at the commit: the audit head
+            # (locked by the next line until the commit) then waits for no more than the commit
+            connection.check_constraints()
         audit_record(actor=agent, action=DIGEST_ACTION, target=batch, data={
             "kind": kind, "applied": totals.applied, "decided_on_the_spot": totals.decided, "sha256": batch.sha256,
             "rows_sha256": totals.digest.hexdigest(), "written_at": now.isoformat(),
