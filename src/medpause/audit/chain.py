@@ -84,3 +84,19 @@ def head_signature(seq: int, hash_: str, legacy_until: int) -> str:
 def audit_digest(value: Any) -> str:
     """SHA-256 of a value (e.g. a batch's rows) in canonical JSON."""
     return hashlib.sha256(canonical(value)).hexdigest()
+
+
+class RowsDigest:
+    """A SHA-256 over many rows (each a JSON-able value in canonical JSON, one per line), fed one
+    row at a time so that memory stays flat; the event that carries it is keyed."""
+
+    def __init__(self):
+        self._sha = hashlib.sha256()
+        self.count = 0
+
+    def add(self, row: Any) -> None:
+        self._sha.update(canonical(row) + b"\n")
+        self.count += 1
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()

@@ -14,12 +14,17 @@ A run checks, in this order, and reports the first failure:
    sample of the events before it still hash right, so an edit there is found sooner or later
    between two full runs.
 
+6. the events that carry the digest of many rows (a batch file's, `register_digest`) among
+   those walked: the digest recomputed from the rows as they stand must be the one carried, so
+   a changed, added or removed row of a batch is found.
+
 A clean run stores a new signed checkpoint where it ended.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +61,28 @@ class VerifyResult:
     last_seq: int = 0
     anchor_seq: int | None = None  # the latest anchor the chain was checked against
     notes: list[str] = field(default_factory=list)
+
+
+_DIGESTS: dict[str, Callable[[str, dict], str | None]] = {}
+
+
+def register_digest(action: str, recompute: Callable[[str, dict], str | None]) -> None:
+    """How to recompute the `rows_sha256` an event of `action` carries, from its target id and
+    data (None: the event carries none). A higher app registers it when ready (batches)."""
+    _DIGESTS[action] = recompute
+
+
+def _digests(after: int) -> None:
+    """Check the row digests of the events after `after`, or _Broken."""
+    if not _DIGESTS:
+        return
+    found = AuditEvent.objects.filter(action__in=list(_DIGESTS), seq__gt=after).order_by("seq")
+    for seq, action, target_id, data in found.values_list("seq", "action", "target_id", "data").iterator():
+        expected = (data or {}).get("rows_sha256")
+        if expected is None:
+            continue
+        if _DIGESTS[action](target_id, data) != expected:
+            raise _Broken(seq, "the rows this event carries the digest of were changed, added or removed")
 
 
 _SHA256 = int(Scheme.SHA256)
@@ -224,6 +251,7 @@ def audit_verify(
             stored = AuditEvent.objects.filter(seq=anchor["seq"]).values_list("hash", flat=True).first()
             if stored != anchor["hash"]:
                 raise _Broken(anchor["seq"], "the event differs from its anchor")
+        _digests(start.seq if start else 0)
         if start is not None:
             result.sampled = _sample(start.seq, sample, legacy_until)
     except _Broken as exc:

@@ -1,15 +1,17 @@
 """The apply stage: every valid row becomes one application, submitted, and where the policy
-says the bureau handles it on the spot for units, approved at once by rule; all in ONE
-transaction, so a batch is applied wholly or not at all (a crash rolls everything back and
-the rerun starts the stage again).
+says the bureau handles it on the spot for units, approved at once by rule; wholly or not at
+all for every reader, without holding other writers up for the length of the batch
+(docs/adr/0018-batch-staged-apply.md).
 
-Each row is judged again inside the transaction by the rulebook (cases.rules; the world may
-have moved since validation). What a single application gets, a batch row gets too, written
-in bulk: the application, its document (the batch file, see docs/adr/0005-batch-documents.md),
-its moves through the state machine (draft -> submitted [-> approved], cases.states.walk) with
-their history rows (cases.services.history), the effect of an approval as cases.rules computes
-it, its notices, and one audit event per step (create, document, submit, approve), chained
-with audit_record_many."""
+Each row is judged again by the rulebook (cases.rules; the world may have moved since
+validation). What a single application gets, a batch row gets too, staged in bulk, a chunk per
+short transaction: the application (under an id reserved in cases_application), its moves
+through the state machine (draft -> submitted [-> approved], cases.states.walk) with their
+history rows (cases.services.history) and notices, the effect of an approval as cases.rules
+computes it. batches.publish then writes all of it into the real tables in one short
+transaction, with the document of each application (the batch file, see
+docs/adr/0005-batch-documents.md) and ONE audit event for the batch carrying the digest of its
+rows, which `medpause audit verify` recomputes."""
 
 from __future__ import annotations
 
@@ -19,25 +21,28 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from medpause.audit.services import audit_record_many
-from medpause.batches.models import Batch, BatchRow, BatchStatus, Stage
+from medpause.audit.chain import RowsDigest
+from medpause.batches import publish
+from medpause.batches.models import (
+    Batch,
+    BatchRow,
+    BatchStatus,
+    StagedApplication,
+    StagedMove,
+    StagedSuspension,
+)
+from medpause.batches.publish import DOCUMENT_KIND, LeaseLost
 from medpause.batches.validate import CHUNK, UNIT, Facts, Judged, Policies, RowError, judge
 from medpause.cases import rules
-from medpause.cases.models import Application, Document, Kind, Suspension
+from medpause.cases.models import Application, Kind
 from medpause.cases.references import DistinctReferences
 from medpause.cases.rules import Refusal
-from medpause.cases.services.history import audit_entry, history_row, write_history
+from medpause.cases.services.history import HISTORY_COLUMNS, history_row
 from medpause.cases.states import Action, Move, Status, walk
-from medpause.common.bulk import Inserter, update_many
+from medpause.common.bulk import Inserter, reserve_ids
 from medpause.common.dates import add_working_days, today
-from medpause.notices.models import Notice
-from medpause.registry.models import Person
 
-DOCUMENT_KIND = {Kind.STOP: "removal_form", Kind.RESUME: "addition_form"}
-CONTENT_TYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+__all__ = ["DOCUMENT_KIND", "LeaseLost", "Rejudged", "apply_batch", "batch_note"]
 
 
 class Rejudged(Exception):
@@ -60,9 +65,11 @@ def batch_note(batch: Batch, row: int) -> str:
 
 @dataclass
 class Totals:
+    now: dt.datetime
+    run: int
     applied: int = 0
     decided: int = 0
-    audit: int = 0
+    digest: RowsDigest = field(default_factory=RowsDigest)  # of the rows, as batches.publish reads them back
     _due: dict = field(default_factory=dict)
 
     def due(self, day: dt.date, review_days: int) -> dt.date:
@@ -97,63 +104,66 @@ def _valid_rows(batch: Batch):
         yield chunk
 
 
-class LeaseLost(Exception):
-    """Another worker took the batch over meanwhile (this one's lease lapsed): nothing is applied."""
+ATTEMPTS = 3  # stagings of one run before giving up when other writers keep changing its people
 
 
 def apply_batch(batch_id: int, *, crash_after: int | None = None, claim: str | None = None) -> Batch:
-    """Apply a validated batch in one transaction. With `claim` (the worker's lease, see
-    batches.lease), it commits only if the lease is still this worker's, else rolls back with
-    LeaseLost. The batch row is not locked while rows are written, so that the worker's heartbeat
-    can renew the lease meanwhile. `crash_after` exists for tests only: it raises after that
-    many rows were written, as a killed process would stop."""
-    with transaction.atomic():
-        batch = Batch.objects.select_related("created_by").get(pk=batch_id)
-        if batch.status != BatchStatus.VALIDATING:
-            return batch  # finished by another worker meanwhile
-        agent = batch.created_by
-        day = today()
-        policies = Policies(day)
-        refs = DistinctReferences(batch.kind, day)
-        totals = Totals()
-        failures: list[tuple[int, Refusal]] = []
-        for chunk in _valid_rows(batch):
-            facts = Facts(unit_id=batch.unit_id, kind=batch.kind, person_ids={r.person_id for r in chunk})
-            judged = []
-            for r in chunk:
-                person = facts.by_pk.get(r.person_id)
-                try:
-                    if person is None:
-                        raise RowError("not_unit_employee")
-                    judged.append((r, person, judge(
-                        kind=batch.kind, person=person, reason_text=r.reason, start=r.start_date, end=r.end_date,
-                        facts=facts, policies=policies,
-                    )))
-                except Refusal as exc:
-                    failures.append((r.pk, exc))
-            if failures:
-                continue  # keep judging to report every row, write nothing more
-            _write_chunk(batch, agent, judged, facts, policies, refs, totals)
-            if crash_after is not None and totals.applied >= crash_after:
-                raise RuntimeError("simulated crash in the middle of apply")
-        if failures:
-            raise Rejudged(failures)
-        now = timezone.now()
-        mine = Batch.objects.filter(pk=batch.pk, status=BatchStatus.VALIDATING)
-        if claim is not None:
-            mine = mine.filter(claimed_by=claim)
-        if not mine.update(
-            status=BatchStatus.DONE, stage=Stage.FINISHED, rows_applied=totals.applied, rows_decided=totals.decided,
-            finished_at=now, claimed_at=None, claimed_by="", lease_until=None,
-        ):
-            raise LeaseLost(batch.pk)
-        audit_record_many([{
-            "actor": agent, "action": "batch.apply", "target": ("batches.batch", batch.pk),
-            "data": {"kind": batch.kind, "applied": totals.applied, "decided_on_the_spot": totals.decided,
-                     "sha256": batch.sha256},
-        }])
+    """Apply a validated batch: stage every row in short transactions of a chunk each, where no
+    reader looks, then publish them all in one short transaction (batches.publish), so that
+    every reader sees all of the batch or none of it and no writer waits for the length of the
+    batch (docs/adr/0018-batch-staged-apply.md). With `claim` (the worker's lease, see
+    batches.lease), the publish commits only if the lease is still this worker's, else nothing
+    is published and LeaseLost is raised. `crash_after` exists for tests only: it raises after
+    that many rows were staged, as a killed process would stop."""
+    batch = Batch.objects.select_related("created_by").get(pk=batch_id)
+    if batch.status != BatchStatus.VALIDATING:
+        return batch  # finished by another worker meanwhile
+    publish.discard(batch_id=batch.pk)  # what an earlier attempt (a dead worker) staged
+    for _attempt in range(ATTEMPTS):
+        run = publish.new_run()
+        try:
+            totals = _stage(batch, run, crash_after)
+            if publish.publish(batch, run, totals, claim=claim):
+                break
+        finally:
+            publish.discard(run=run)
+    else:
+        raise publish.Moved(batch.pk)
     batch.refresh_from_db()
     return batch
+
+
+def _stage(batch: Batch, run: int, crash_after: int | None) -> Totals:
+    """Judge every valid row again (the world may have moved since validation) and stage what
+    it becomes, a chunk per transaction; Rejudged when some no longer pass."""
+    agent = batch.created_by
+    day = today()
+    policies = Policies(day)
+    refs = DistinctReferences(batch.kind, day)
+    totals = Totals(now=timezone.now(), run=run)
+    failures: list[tuple[int, Refusal]] = []
+    for chunk in _valid_rows(batch):
+        facts = Facts(unit_id=batch.unit_id, kind=batch.kind, person_ids={r.person_id for r in chunk})
+        judged = []
+        for r in chunk:
+            person = facts.by_pk.get(r.person_id)
+            try:
+                if person is None:
+                    raise RowError("not_unit_employee")
+                judged.append((r, person, judge(
+                    kind=batch.kind, person=person, reason_text=r.reason, start=r.start_date, end=r.end_date,
+                    facts=facts, policies=policies,
+                )))
+            except Refusal as exc:
+                failures.append((r.pk, exc))
+        if failures:
+            continue  # keep judging to report every row, stage nothing more
+        _stage_chunk(batch, agent, judged, facts, policies, refs, totals)
+        if crash_after is not None and totals.applied >= crash_after:
+            raise RuntimeError("simulated crash in the middle of apply")
+    if failures:
+        raise Rejudged(failures)
+    return totals
 
 
 class Plan:
@@ -176,132 +186,100 @@ class Plan:
         return self.moves[-1].action == Action.APPROVE
 
 
-def _write_chunk(batch, agent, judged, facts: Facts, policies: Policies, refs: DistinctReferences,
+def _stage_chunk(batch, agent, judged, facts: Facts, policies: Policies, refs: DistinctReferences,
                  totals: Totals) -> None:
-    """One chunk of valid rows, written with plain multi-row INSERTs (common.bulk): the same
-    rows and values the single-application services write, without a model instance per row."""
-    now = timezone.now()
-    kind = batch.kind
+    """One chunk of valid rows, staged in one short transaction with plain multi-row INSERTs
+    (common.bulk) under the application ids reserved for them: the same rows and values the
+    single-application services write, without a model instance per row."""
     plans = [
         Plan(r, person, *policies.of(person.region_id), j, reference)
         for (r, person, j), reference in zip(judged, refs.take(len(judged)), strict=True)
     ]
-    app_ids = Inserter(
-        Application,
-        ["reference", "person_id", "region_id", "reason", "start_date", "end_date", "suspension_id", "early_resume",
-         "status", "policy_version_id", "due_date", "decided_at", "decision_rule"],
-        {
-            "kind": kind, "applicant_type": UNIT, "unit_id": batch.unit_id, "created_by_id": agent.pk,
-            "submitted_at": now, "first_submitted_at": now,
-            "consequences_acknowledged_at": now if kind == Kind.STOP else None,
-        },
-        now=now,
-    ).insert_returning([
-        (p.reference, p.person.pk, p.person.region_id, p.judged.reason.code, p.row.start_date,
+    with transaction.atomic():
+        _stage_plans(batch, agent, plans, facts, policies, totals)
+
+
+def _stage_plans(batch, agent, plans: list[Plan], facts: Facts, policies: Policies, totals: Totals) -> None:
+    now, run, kind = totals.now, totals.run, batch.kind
+    for p, app_id in zip(plans, reserve_ids(Application, len(plans)), strict=True):
+        p.app_id = app_id
+    effects = _stage_effects(kind, [p for p in plans if p.decided], facts, run, batch.pk)
+    Inserter(
+        StagedApplication,
+        ["id", "row_pk", "reference", "person_id", "region_id", "reason", "start_date", "end_date", "suspension_id",
+         "early_resume", "status", "policy_version_id", "due_date", "decided_at", "decision_rule", "retires"],
+        {"batch_id": batch.pk, "run": run},
+    ).insert([
+        (p.app_id, p.row.pk, p.reference, p.person.pk, p.person.region_id, p.judged.reason.code, p.row.start_date,
          p.row.end_date if kind == Kind.STOP else None, p.row.suspension_id if kind == Kind.RESUME else None,
          p.judged.early, p.moves[-1].target, p.pv.pk, totals.due(policies.on, p.judged.reason.review_days),
-         now if p.decided else None, p.rule)
+         now if p.decided else None, p.rule, effects.get(p.app_id, False))
         for p in plans
     ])
-    for p, app_id in zip(plans, app_ids, strict=True):
-        p.app_id = app_id
-    doc_ids = Inserter(
-        Document, ["application_id"],
-        {
-            "kind": DOCUMENT_KIND[kind], "file": batch.file.name,
-            "original_name": (batch.original_name or f"batch-{batch.pk}.{batch.file_format}")[-200:],
-            "content_type": CONTENT_TYPES[batch.file_format], "size": batch.size, "sha256": batch.sha256,
-            "uploaded_by_id": agent.pk,
-        },
-        now=now,
-    ).insert_returning([(pk,) for pk in app_ids])
-    effects = _write_effects(kind, [p for p in plans if p.decided], facts, now)
-    _write_moves(batch, agent, plans, doc_ids, effects, now, totals)
-    update_many(BatchRow, ["application_id"], [(p.app_id, p.row.pk) for p in plans])
+    _stage_moves(batch, agent, plans, totals)
     totals.applied += len(plans)
 
 
-def _write_effects(kind: str, decided: list[Plan], facts: Facts, now) -> dict[int, dict]:
+def _stage_effects(kind: str, decided: list[Plan], facts: Facts, run: int, batch_id: int) -> dict[int, bool]:
     """The effect of the approvals decided by rule, as cases.rules computes it (the same
-    functions cases.services.transitions._apply_approval writes one by one); returns what
-    each approval's audit event says, by application id."""
-    records: dict[int, dict] = {}
-    new_suspensions = []  # (plan, effect)
-    closing = []  # open stops a death or retirement supersedes: (end_date, pk)
-    resumed = []
-    retiring = []
+    functions cases.services.transitions._apply_approval writes one by one), staged; returns
+    the applications whose approval marks the person retired."""
+    retiring: dict[int, bool] = {}
+    staged = []  # suspension_id, person_id, region_id, reason, terminating, start, planned end, end,
+    #              benefits_from, stop application, resume application
     for p in decided:
         r, person = p.row, p.person
         if kind == Kind.STOP:
             effect = rules.stop_effect(
                 reason=p.judged.reason, start=r.start_date, end=r.end_date, recorded=facts.suspensions.get(person.pk, ())
             )
-            closing += [(effect.closed_on, pk) for pk in effect.closes]
+            staged += [(pk, None, None, "", False, None, None, effect.closed_on, None, None, None)
+                       for pk in effect.closes]
             if effect.retire:
-                retiring.append(person.pk)
-                records[p.app_id] = effect.record()
+                retiring[p.app_id] = True
             else:
-                new_suspensions.append((p, effect))
+                s = effect.suspension
+                staged.append((None, person.pk, person.region_id, s.reason, s.terminating, s.start_date,
+                               s.planned_end_date, None, None, p.app_id, None))
         else:
             effect = rules.resume_effect(
                 policy=p.policy, reason=p.judged.reason, category=person.category, suspension=p.judged.suspension,
                 resume_date=r.start_date,
             )
-            resumed.append((effect.end_date, p.app_id, effect.benefits_from, effect.suspension_id))
-            records[p.app_id] = effect.record()
-    if new_suspensions:
-        suspension_ids = Inserter(
-            Suspension,
-            ["person_id", "region_id", "reason", "terminating", "start_date", "planned_end_date",
-             "stop_application_id"],
-            now=now,
-        ).insert_returning([
-            (p.person.pk, p.person.region_id, e.suspension.reason, e.suspension.terminating, e.suspension.start_date,
-             e.suspension.planned_end_date, p.app_id)
-            for p, e in new_suspensions
-        ])
-        for (p, effect), suspension_id in zip(new_suspensions, suspension_ids, strict=True):
-            records[p.app_id] = effect.record(suspension_id)
-    if closing:
-        update_many(Suspension, ["end_date"], closing)
-    if resumed:
-        update_many(Suspension, ["end_date", "resume_application_id", "benefits_from"], resumed)
-    if retiring:
-        Person.objects.filter(pk__in=retiring).update(retired=True)
-    return records
+            staged.append((effect.suspension_id, None, None, "", False, None, None, effect.end_date,
+                           effect.benefits_from, None, p.app_id))
+    Inserter(
+        StagedSuspension,
+        ["suspension_id", "person_id", "region_id", "reason", "terminating", "start_date", "planned_end_date",
+         "end_date", "benefits_from", "stop_application_id", "resume_application_id"],
+        {"batch_id": batch_id, "run": run},
+    ).insert(staged)
+    return retiring
 
 
-def _write_moves(batch, agent, plans: list[Plan], doc_ids, effects: dict[int, dict], now, totals: Totals) -> None:
-    """Each application's audit events (create, document), then its moves: the history row and
-    the audit event of each (cases.services.history, as transitions._move writes them) and
-    its notice."""
-    kind = batch.kind
-    events, audit, notices = [], [], []
-    for p, doc_id in zip(plans, doc_ids, strict=True):
-        target = ("cases.application", p.app_id)
-        reason = p.judged.reason
-        audit.append({"actor": agent, "action": "application.create", "target": target, "data": {
-            "kind": kind, "reason": reason.code, "reference": p.reference, "policy": p.pv.label,
-            "batch_id": batch.pk, "row": p.row.row,
-        }})
-        audit.append({"actor": agent, "action": "document.add", "target": target, "data": {
-            "document_id": doc_id, "kind": DOCUMENT_KIND[kind], "sha256": batch.sha256, "size": batch.size,
-            "batch_id": batch.pk,
-        }})
+def _stage_moves(batch, agent, plans: list[Plan], totals: Totals) -> None:
+    """Each application's moves: the history row of each (cases.services.history, as
+    transitions._move writes them) and its notice. The audit trail gets one event for the
+    whole batch when it is published, carrying the digest of these rows (batches.publish)."""
+    moves = []
+    for p in plans:
+        history = []
         for step in p.moves:
             if step.action == Action.APPROVE:  # by rule: the system decides, citing the clause
-                actor, role, note, data = None, "system", p.rule, {**effects[p.app_id], "rule": p.rule}
+                actor, role, note = None, "system", p.rule
                 totals.decided += 1
             else:
-                actor, role, note, data = agent, agent.role, batch_note(batch, p.row.row), None
-            events.append(history_row(p.app_id, step, actor=actor, role=role, note=note))
-            audit.append(audit_entry(step, target=target, actor=actor, role=role, note=note, data=data))
-            notices.append((
-                p.person.pk, p.app_id, p.person.region_id if step.action == Action.SUBMIT else None,
-                f"application.{step.action}", {"reference": p.reference},
-            ))
-    write_history(events, at=now)
+                actor, role, note = agent, agent.role, batch_note(batch, p.row.row)
+            row = history_row(p.app_id, step, actor=actor, role=role, note=note)
+            history.append(row)
+            moves.append((*row, p.person.pk, p.person.region_id if step.action == Action.SUBMIT else None,
+                          f"application.{step.action}", {"reference": p.reference}))
+        totals.digest.add(publish.row_record(
+            p.app_id, p.reference, p.person.pk, p.judged.reason.code, p.row.start_date,
+            p.row.end_date if batch.kind == Kind.STOP else None, history,
+        ))
     Inserter(
-        Notice, ["person_id", "application_id", "region_id", "code", "params"], {"unit_id": batch.unit_id}, now=now,
-    ).insert(notices)
-    totals.audit += audit_record_many(audit, now=now)
+        StagedMove,
+        [*HISTORY_COLUMNS, "person_id", "notice_region_id", "notice_code", "notice_params"],
+        {"batch_id": batch.pk, "run": totals.run},
+    ).insert(moves)

@@ -6,8 +6,9 @@ for it: on PostgreSQL the second UPDATE waits for the first to commit and then f
 taken (READ COMMITTED checks the WHERE again on the new row); on SQLite writers take turns.
 So exactly one worker gets it. While it works, a heartbeat thread renews the lease every third
 of its length; a worker that dies stops renewing, and once the lease lapses another worker
-takes the batch over (`medpause worker` looks every few seconds). What the dead worker had
-written is gone: applying is one transaction, rolled back with its connection.
+takes the batch over (`medpause worker` looks every few seconds). Nothing the dead worker had
+staged was ever visible: the taker deletes it and stages anew; only the publish, one short
+transaction conditional on the lease, makes a batch visible (batches.publish, ADR 0018).
 
 The length is the setting MEDPAUSE_BATCH_LEASE_SECONDS (default 30)."""
 

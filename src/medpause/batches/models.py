@@ -115,3 +115,74 @@ class BatchRow(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.batch_id} row {self.row}"
+
+
+# Staged apply (docs/adr/0018-batch-staged-apply.md): what a batch writes is first staged here,
+# chunk by chunk in short transactions, where no reader of applications, suspensions or notices
+# looks; one short transaction then publishes it into the real tables with set-based
+# INSERT ... SELECT and UPDATE ... FROM. Rows of a batch's earlier attempt are deleted first.
+
+
+class _Staged(models.Model):
+    batch_id = models.BigIntegerField(db_index=True)
+    run = models.BigIntegerField(db_index=True)  # the attempt that staged it (publish.new_run)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} of batch {self.batch_id}, run {self.run}"
+
+
+class StagedApplication(_Staged):
+    """An application a batch row becomes, under the id reserved for it in cases_application."""
+
+    id = models.BigIntegerField(primary_key=True)
+    row_pk = models.BigIntegerField()  # the BatchRow it comes from
+    reference = models.CharField(max_length=24)
+    person_id = models.BigIntegerField()
+    region_id = models.BigIntegerField()
+    reason = models.CharField(max_length=32)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True)
+    suspension_id = models.BigIntegerField(null=True)
+    early_resume = models.BooleanField(default=False)
+    status = models.CharField(max_length=24)
+    policy_version_id = models.BigIntegerField()
+    due_date = models.DateField(null=True)
+    decided_at = models.DateTimeField(null=True)
+    decision_rule = models.CharField(max_length=200, blank=True)
+    retires = models.BooleanField(default=False)  # the approval marks the person retired
+
+
+class StagedMove(_Staged):
+    """One move of a staged application: its history row and its notice."""
+
+    application_id = models.BigIntegerField()
+    action = models.CharField(max_length=24)
+    from_status = models.CharField(max_length=24)
+    to_status = models.CharField(max_length=24)
+    actor_id = models.BigIntegerField(null=True)
+    actor_role = models.CharField(max_length=16)
+    note = models.TextField(blank=True)
+    person_id = models.BigIntegerField()
+    notice_region_id = models.BigIntegerField(null=True)  # the officers' notice: on submit only
+    notice_code = models.CharField(max_length=48)
+    notice_params = models.JSONField(default=dict)
+
+
+class StagedSuspension(_Staged):
+    """A suspension an approval creates (suspension_id empty) or ends (suspension_id set: a
+    resume, with its application, or a stop a death or retirement closes)."""
+
+    suspension_id = models.BigIntegerField(null=True)
+    person_id = models.BigIntegerField(null=True)
+    region_id = models.BigIntegerField(null=True)
+    reason = models.CharField(max_length=32, blank=True)
+    terminating = models.BooleanField(default=False)
+    start_date = models.DateField(null=True)
+    planned_end_date = models.DateField(null=True)
+    end_date = models.DateField(null=True)
+    benefits_from = models.DateField(null=True)
+    stop_application_id = models.BigIntegerField(null=True)
+    resume_application_id = models.BigIntegerField(null=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 _MAX_PARAMS = 30000  # below SQLite's 32766 and PostgreSQL's 65535
@@ -39,9 +39,10 @@ class Inserter:
         now = now or timezone.now()
         self.model = model
         self.table = connection.ops.quote_name(model._meta.db_table)
+        self.varying_names = list(varying)
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         by_name = {}
-        for f in fields:
+        for f in model._meta.concrete_fields:  # the primary key may vary too (ids reserved ahead)
             by_name[f.attname] = f
             by_name[f.name] = f
         self.varying = [by_name[n] for n in varying]
@@ -65,6 +66,7 @@ class Inserter:
             fixed.append((f, value if value is None or conv is None else conv(value)))
         self.columns = [f.column for f in self.varying] + [f.column for f, _v in fixed]
         self.fixed_values = tuple(v for _f, v in fixed)
+        self.fixed_fields = [f for f, _v in fixed]
         self.converters = [_converter(f) for f in self.varying]
 
     def _rows(self, rows: Iterable[Sequence]) -> list[tuple]:
@@ -110,6 +112,56 @@ class Inserter:
                 )
                 ids += [r[0] for r in cursor.fetchall()]
         return ids
+
+
+    def insert_select(self, source: str, expressions: Sequence[str], where: str = "", params: Sequence = ()) -> int:
+        """One set-based INSERT ... SELECT: the varying columns from `expressions` over the SQL
+        `source` (a staging table), every other column its constant, as `insert` writes it.
+        `where` (with `params`) may end in ORDER BY to keep the ids in the staged order."""
+        if len(expressions) != len(self.varying):
+            raise ValueError("one expression per varying column")
+        qn = connection.ops.quote_name
+        cols = ", ".join(qn(c) for c in self.columns)
+        if connection.vendor == "postgresql":  # a bare parameter in a SELECT list is text there
+            marks = [f"CAST(%s AS {f.db_type(connection)})" for f in self.fixed_fields]
+        else:
+            marks = ["%s"] * len(self.fixed_values)
+        select = ", ".join([*expressions, *marks])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.table} ({cols}) SELECT {select} FROM {source} {where}",
+                [*self.fixed_values, *params],
+            )
+            return cursor.rowcount
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """Take `count` primary keys of `model` that no other insert will take, without writing a
+    row: from the column's sequence on PostgreSQL, by moving the table's AUTOINCREMENT counter
+    on SQLite (in a short transaction of its own). Rows inserted later with these ids keep the
+    order of the list."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
+            )
+            return sorted(r[0] for r in cursor.fetchall())
+        with transaction.atomic():
+            qn = connection.ops.quote_name
+            cursor.execute(f"SELECT COALESCE(MAX({qn(pk)}), 0) FROM {qn(table)}")
+            floor = cursor.fetchone()[0]
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            found = cursor.fetchone()
+            last = max(floor, found[0] if found else 0)
+            if found:
+                cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last + count, table])
+            else:
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last + count])
+    return list(range(last + 1, last + count + 1))
 
 
 def update_many(model, column_names: Sequence[str], rows: Iterable[Sequence]) -> None:

@@ -34,3 +34,12 @@ def audit_entry(move: Move, *, target, actor, role: str, note: str = "", data: d
         "actor": actor, "role": role, "action": f"application.{move.action}", "target": target,
         "data": {"from": move.source, "to": move.target, "note": note, **(data or {})},
     }
+
+
+def publish_history(source: str, expressions: Sequence[str], *, at: dt.datetime, where: str = "",
+                    params: Sequence = ()) -> int:
+    """Insert history rows staged elsewhere (a batch's, see batches.publish) with one
+    INSERT ... SELECT: `expressions` give HISTORY_COLUMNS from `source`, all dated `at`."""
+    return Inserter(ApplicationEvent, HISTORY_COLUMNS, {"at": at}, now=at).insert_select(
+        source, expressions, where, params
+    )
