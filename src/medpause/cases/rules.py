@@ -50,6 +50,9 @@ MESSAGES = {
     "start_date_too_early.resume.today": _(
         "The resume date may not be in the past: the earliest is today, %(earliest)s."
     ),
+    "start_date_too_late": _(
+        "A stop may start at most %(months)d months ahead: the latest first day is %(latest)s."
+    ),
     "already_retired": _("This person is already recorded as retired."),
     "overlapping_suspension": _(
         "This period overlaps a stop already recorded for this person (from %(start)s)."
@@ -170,6 +173,12 @@ def earliest_start(reason: Reason, today: dt.date) -> dt.date:
     return today - dt.timedelta(days=reason.backdate_days)
 
 
+def latest_start(ahead_months: int, today: dt.date) -> dt.date:
+    """The last first day a stop filed today may have: the policy's `procedure.start_ahead_months`
+    ahead (31 Jan + 1 month = 28/29 Feb)."""
+    return add_months(today, ahead_months)
+
+
 def latest_end(reason: Reason, start: dt.date) -> dt.date | None:
     """The last day a stop from `start` may have, if the reason limits its length."""
     if not reason.max_duration_months:
@@ -235,9 +244,11 @@ def supersedes(reason: Reason, period: StopPeriod, start: dt.date) -> bool:
 def judge_stop(
     *, person: PersonFacts, reason: Reason, applicant_type: str, start: dt.date, end: dt.date | None,
     today: dt.date, recorded: Iterable[StopPeriod] = (), pending: Iterable[PendingStop] = (),
+    ahead_months: int | None = None,
 ) -> None:
     """Every rule a stop must pass; raises the first Refusal. `recorded`: the person's
-    suspensions; `pending`: their other stop applications being handled. The rules that need
+    suspensions; `pending`: their other stop applications being handled; `ahead_months`: the
+    policy's `procedure.start_ahead_months` (every caller passes it; None only in tests). The rules that need
     no dates come first (reason_refusal: the wizard offers only the reasons that pass them),
     then the dates, then the overlaps."""
     _raise(reason_refusal(person=person, reason=reason, applicant_type=applicant_type))
@@ -252,6 +263,7 @@ def judge_stop(
             details={"max_duration_months": reason.max_duration_months, "latest_end_date": limit.isoformat()},
         )
     _raise(_too_early(reason, start, today, "start_date_too_early"))
+    _raise(_too_late(ahead_months, start, today))
     for period in recorded:
         if supersedes(reason, period, start):
             continue
@@ -277,6 +289,19 @@ def _too_early(reason: Reason, day: dt.date, today: dt.date, key: str) -> Refusa
     return Refusal(
         "start_date_too_early", key, params={"days": reason.backdate_days, "earliest": earliest.isoformat()},
         details={"earliest_start_date": earliest.isoformat()},
+    )
+
+
+def _too_late(ahead_months: int | None, start: dt.date, today: dt.date) -> Refusal | None:
+    """A stop may start at most the policy's months ahead: exactly that far passes, a day more not."""
+    if ahead_months is None:
+        return None
+    latest = latest_start(ahead_months, today)
+    if start <= latest:
+        return None
+    return Refusal(
+        "start_date_too_late", params={"months": ahead_months, "latest": latest.isoformat()},
+        details={"latest_start_date": latest.isoformat(), "start_ahead_months": ahead_months},
     )
 
 

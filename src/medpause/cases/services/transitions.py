@@ -95,7 +95,7 @@ def _judge(app: Application, policy, *, lock: bool = False, suspension: Suspensi
     on = timezone.localdate(app.created_at)
     if app.kind == Kind.STOP:
         return check_stop(
-            person=app.person, reason=policy.reasons[app.reason], applicant_type=app.applicant_type,
+            person=app.person, policy=policy, reason=policy.reasons[app.reason], applicant_type=app.applicant_type,
             start_date=app.start_date, end_date=app.end_date, on=on, exclude_application_id=app.pk, lock=lock,
         )
     # a second draft resumption of the same stop, or a stop resumed meanwhile
