@@ -7,8 +7,11 @@ import pytest
 from medpause.cases.models import Application, ApplicationEvent
 from medpause.cases.services import (
     application_approve,
+    application_cancel_revocation,
+    application_confirm_revocation,
     application_reject,
     application_request_supplement,
+    application_revoke,
     application_submit,
     application_take,
     application_withdraw,
@@ -18,7 +21,7 @@ from medpause.cases.states import Action, Move, Status, allowed_actions, move, t
 from medpause.common.dates import today
 from medpause.common.errors import Conflict
 from tests.cases.helpers import flexible_with_login, stop
-from tests.factories import PNG_1PX
+from tests.factories import PNG_1PX, make_user
 
 S, A = Status, Action
 
@@ -36,13 +39,17 @@ EXPECTED = {
     (S.IN_REVIEW, A.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
     (S.SUPPLEMENT_REQUESTED, A.RESUBMIT): S.SUBMITTED,
     (S.SUPPLEMENT_REQUESTED, A.WITHDRAW): S.WITHDRAWN,
+    # correcting a decision (four eyes: another officer confirms)
+    (S.APPROVED, A.REVOKE): S.REVOCATION_REQUESTED,
+    (S.REVOCATION_REQUESTED, A.CONFIRM_REVOCATION): S.REVOKED,
+    (S.REVOCATION_REQUESTED, A.CANCEL_REVOCATION): S.APPROVED,
 }
 PAIRS = [(s, a) for s in Status for a in Action]
 
 
-def test_the_matrix_covers_seven_states_and_seven_actions():
-    assert len(PAIRS) == 49
-    assert len(EXPECTED) == 12
+def test_the_matrix_covers_nine_states_and_ten_actions():
+    assert len(PAIRS) == 90
+    assert len(EXPECTED) == 15
 
 
 @pytest.mark.parametrize(("status", "action"), PAIRS, ids=[f"{s.value}-{a.value}" for s, a in PAIRS])
@@ -68,9 +75,10 @@ def test_a_walk_is_the_table_step_by_step_and_stops_at_an_illegal_step():
     assert exc.value.code == "invalid_transition"
 
 
-def test_final_states_allow_nothing():
-    for status in (S.APPROVED, S.REJECTED, S.WITHDRAWN):
+def test_final_states_allow_nothing_but_correcting_an_approval():
+    for status in (S.REJECTED, S.WITHDRAWN, S.REVOKED):
         assert allowed_actions(status) == []
+    assert allowed_actions(S.APPROVED) == ["revoke"]
 
 
 # --- the same matrix through the services -------------------------------------------------
@@ -91,8 +99,13 @@ def _in_status(status: str):
     app = application_take(actor=officer, application=app)
     if status == S.IN_REVIEW:
         return app, me, officer
-    if status == S.APPROVED:
-        return application_approve(actor=officer, application=app), me, officer
+    if status in (S.APPROVED, S.REVOCATION_REQUESTED, S.REVOKED):
+        app = application_approve(actor=officer, application=app)
+        if status != S.APPROVED:
+            app = application_revoke(actor=officer, application=app, reason="wrong")
+        if status == S.REVOKED:
+            app = application_confirm_revocation(actor=make_user("officer", region="310000"), application=app)
+        return app, me, officer
     if status == S.REJECTED:
         return application_reject(actor=officer, application=app, reason="no"), me, officer
     assert status == S.SUPPLEMENT_REQUESTED
@@ -112,6 +125,12 @@ def _act(action, app, me, officer):
         return application_approve(actor=officer, application=app)
     if action == A.REJECT:
         return application_reject(actor=officer, application=app, reason="not eligible")
+    if action == A.REVOKE:
+        return application_revoke(actor=officer, application=app, reason="wrong person")
+    if action == A.CONFIRM_REVOCATION:  # another officer than the one who asked
+        return application_confirm_revocation(actor=make_user("officer", region="310000"), application=app)
+    if action == A.CANCEL_REVOCATION:
+        return application_cancel_revocation(actor=officer, application=app)
     return application_request_supplement(actor=officer, application=app, reason="more", documents=["identity"])
 
 

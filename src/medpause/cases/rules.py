@@ -69,9 +69,18 @@ MESSAGES = {
     "four_eyes": _(
         "You filed this application or added documents to it: another officer must decide it."
     ),
+    "four_eyes.revocation": _("You asked for this revocation: another officer must confirm it."),
+    "revocation_blocked.resumed": _(
+        "This stop has a resumption filed (%(reference)s): correct or close that application first."
+    ),
+    "revocation_blocked.later_stop": _(
+        "A later stop is recorded for this person (from %(start)s): correct that decision first."
+    ),
 }
 # Codes that conflict with what is already recorded (409); every other refusal is 422.
-CONFLICTS = frozenset({"already_retired", "overlapping_suspension", "not_suspended", "application_pending"})
+CONFLICTS = frozenset({
+    "already_retired", "overlapping_suspension", "not_suspended", "application_pending", "revocation_blocked",
+})
 # Codes about who may do it (403).
 FORBIDDEN = frozenset({"four_eyes"})
 
@@ -376,6 +385,26 @@ def four_eyes_refusal(*, decider_id: int | None, hands: Iterable[int]) -> Refusa
     `hands` are the ids of the users who did so (cases.selectors.application_hands)."""
     if decider_id is not None and decider_id in set(hands):
         return Refusal("four_eyes")
+    return None
+
+
+def revocation_four_eyes(*, confirmer_id: int | None, requested_by_id: int | None) -> Refusal | None:
+    """Correcting a decision takes two officers: whoever asked for the revocation does not confirm it."""
+    if confirmer_id is not None and confirmer_id == requested_by_id:
+        return Refusal("four_eyes", "four_eyes.revocation")
+    return None
+
+
+def revocation_refusal(*, resumption: str | None, later_start: dt.date | None) -> Refusal | None:
+    """An approval is undone only where nothing decided since rests on it: not a stop that a
+    resumption (`resumption`: its reference) ends, not a resumption after which another stop
+    began (`later_start`): that decision is corrected first."""
+    if resumption:
+        return Refusal("revocation_blocked", "revocation_blocked.resumed", {"reference": resumption},
+                       details={"resumption": resumption})
+    if later_start is not None:
+        return Refusal("revocation_blocked", "revocation_blocked.later_stop", {"start": later_start.isoformat()},
+                       details={"later_stop_start_date": later_start.isoformat()})
     return None
 
 

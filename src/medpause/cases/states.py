@@ -6,6 +6,13 @@ draft --submit--> submitted --take--> in_review --approve--> approved
   |                  |                                  '--resubmit--> submitted
   '--withdraw--> withdrawn <--withdraw-- (submitted | supplement_requested)
 
+approved --revoke--> revocation_requested --confirm_revocation--> revoked
+                               '--cancel_revocation--> approved
+
+Correcting a decision takes two officers: one asks for the revocation with a reason, another
+confirms it (four eyes); confirming undoes the approval's effect on cover from its start
+(cases.services.revocation).
+
 Officers may approve, reject or ask for more straight from `submitted`: the decision takes
 the application through review in one step (HTTP API: "Approval takes the application through
 review").
@@ -33,6 +40,8 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVOCATION_REQUESTED = "revocation_requested", _("Revocation requested")
+    REVOKED = "revoked", _("Revoked")
 
 
 class Action(models.TextChoices):
@@ -43,6 +52,9 @@ class Action(models.TextChoices):
     REQUEST_SUPPLEMENT = "request_supplement", _("Ask for more documents")
     RESUBMIT = "resubmit", _("Resubmit")
     WITHDRAW = "withdraw", _("Withdraw")
+    REVOKE = "revoke", _("Ask to revoke the decision")
+    CONFIRM_REVOCATION = "confirm_revocation", _("Confirm the revocation")
+    CANCEL_REVOCATION = "cancel_revocation", _("Keep the decision")
 
 
 APPLICANT, OFFICER = "applicant", "officer"
@@ -66,11 +78,16 @@ TRANSITIONS: dict[str, Transition] = {
     Action.WITHDRAW: Transition(
         frozenset({S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED}), S.WITHDRAWN, APPLICANT
     ),
+    Action.REVOKE: Transition(frozenset({S.APPROVED}), S.REVOCATION_REQUESTED, OFFICER),
+    Action.CONFIRM_REVOCATION: Transition(frozenset({S.REVOCATION_REQUESTED}), S.REVOKED, OFFICER),
+    Action.CANCEL_REVOCATION: Transition(frozenset({S.REVOCATION_REQUESTED}), S.APPROVED, OFFICER),
 }
 
 OPEN_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED})
 PENDING_STATUSES = frozenset({S.SUBMITTED, S.IN_REVIEW, S.SUPPLEMENT_REQUESTED})
-FINAL_STATUSES = frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN})
+FINAL_STATUSES = frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN, S.REVOKED})
+# An approval whose effect on cover stands (a revocation asked for changes nothing until confirmed).
+IN_EFFECT_STATUSES = frozenset({S.APPROVED, S.REVOCATION_REQUESTED})
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.SUPPLEMENT_REQUESTED})
 
 

@@ -15,10 +15,9 @@ from medpause.common.errors import Conflict, Refused
 from medpause.common.replica import primary_reads
 from medpause.coverage.models import Settlement
 from medpause.coverage.selectors import (
+    REFUSAL_CODES,
     SUSPENDED,
     TERMINATED,
-    UNKNOWN,
-    WAITING,
     card_status_on,
     eligibility,
     first_insured_on,
@@ -27,7 +26,6 @@ from medpause.coverage.selectors import (
 from medpause.registry.models import Contribution, Person
 from medpause.registry.services import contribution_shares
 
-REFUSAL_CODES = {SUSPENDED: "card_suspended", TERMINATED: "card_terminated", WAITING: "waiting_period", UNKNOWN: "unknown_card"}
 REFUSAL_MESSAGES = {
     "card_suspended": _("The card is suspended on that date: medical expenses cannot be settled."),
     "card_terminated": _("The insurance behind this card has ended: medical expenses cannot be settled."),

@@ -24,7 +24,7 @@ from medpause.accounts.permissions import (
 )
 from medpause.api.errors import errors
 from medpause.api.pdf import PDF_OPENAPI, pdf_response
-from medpause.api.schemas import Day, Id, Input, Kind, ObjectId, StatusOut, Timestamp, links
+from medpause.api.schemas import Day, Id, Input, Kind, Money, ObjectId, StatusOut, Timestamp, links
 from medpause.audit.services import audit_read
 from medpause.cases import services
 from medpause.cases.selectors import application_get, missing_documents
@@ -32,11 +32,15 @@ from medpause.cases.selectors.keyset import Position
 from medpause.cases.selectors.queue import queue_page, review_queue
 from medpause.cases.states import allowed_actions
 from medpause.common.errors import DomainError
+from medpause.coverage.selectors import settlements_to_reprocess
 from medpause.registry.selectors import person_get
 
 router = Router(tags=["applications"])
 
-StatusCode = Literal["draft", "submitted", "in_review", "supplement_requested", "approved", "rejected", "withdrawn"]
+StatusCode = Literal[
+    "draft", "submitted", "in_review", "supplement_requested", "approved", "rejected", "withdrawn",
+    "revocation_requested", "revoked",
+]
 Note = Field("", max_length=2000)
 
 
@@ -78,6 +82,14 @@ class HistoryOut(Schema):
     note: str
 
 
+class ReprocessOut(Schema):
+    id: int
+    institution_reference: str
+    date: Day = Field(description="the day of care")
+    amount: Money
+    refusal_code: str = Field(description="why it was refused then")
+
+
 class ApplicationOut(Schema):
     id: int
     reference: str
@@ -103,6 +115,10 @@ class ApplicationOut(Schema):
     decided_at: Timestamp | None
     decision_note: str
     supplement_groups: list[str]
+    revocation_reason: str = Field(description="why an officer asked to revoke the decision")
+    settlements_to_reprocess: list[ReprocessOut] = Field(
+        description="once revoked: the settlements refused because of the decision, to settle again"
+    )
     created_at: Timestamp
 
 
@@ -148,6 +164,17 @@ class RejectIn(Input):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class RevokedDetails(Schema):
+    settlements_to_reprocess: list[ReprocessOut] = Field(
+        description="refused because of the revoked decision: the institution may settle them again (new reference)"
+    )
+
+
+class RevokedOut(Schema):
+    status: str = Field(examples=["revoked"])
+    details: RevokedDetails
+
+
 class SupplementIn(Input):
     reason: str = Field(min_length=1, max_length=2000)
     documents: list[str] = Field(min_length=1, max_length=50, description="document group codes")
@@ -187,6 +214,8 @@ def _detail(user, app) -> dict:
         "decided_at": app.decided_at,
         "decision_note": app.decision_note,
         "supplement_groups": list(app.supplement_groups or []),
+        "revocation_reason": app.revocation_reason,
+        "settlements_to_reprocess": settlements_to_reprocess(application=app) if app.revocation_effect else [],
     }
 
 
@@ -379,6 +408,35 @@ def application_request_supplement(request, payload: SupplementIn, application_i
     app = services.application_request_supplement(
         actor=user, application=app, reason=payload.reason, documents=payload.documents
     )
+    return Status(200, {"status": app.status})
+
+
+@router.post("/{application_id}/revoke", response={200: StatusOut, **errors(400, 401, 403, 404, 409, 422)},
+             summary="Ask to revoke an approval (officer of the region)")
+def application_revoke(request, payload: RejectIn, application_id: Path[ObjectId]):
+    """From `approved` -> `revocation_requested`; cover is unchanged until another officer confirms."""
+    user, app = _get(request, application_id, *BUREAU)
+    app = services.application_revoke(actor=user, application=app, reason=payload.reason)
+    return Status(200, {"status": app.status})
+
+
+@router.post("/{application_id}/confirm-revocation",
+             response={200: RevokedOut, **errors(400, 401, 403, 404, 409)},
+             summary="Confirm a revocation (another officer of the region)")
+def application_confirm_revocation(request, application_id: Path[ObjectId]):
+    """-> `revoked`: the approval's effect on cover is undone from its start. The officer who
+    asked for it: 403 `four_eyes`."""
+    user, app = _get(request, application_id, *BUREAU)
+    app = services.application_confirm_revocation(actor=user, application=app)
+    return Status(200, {"status": app.status,
+                        "details": {"settlements_to_reprocess": settlements_to_reprocess(application=app)}})
+
+
+@router.post("/{application_id}/cancel-revocation", response={200: StatusOut, **errors(400, 401, 403, 404, 409)},
+             summary="Keep the decision after all (officer of the region)")
+def application_cancel_revocation(request, application_id: Path[ObjectId], payload: WithdrawIn | None = None):
+    user, app = _get(request, application_id, *BUREAU)
+    app = services.application_cancel_revocation(actor=user, application=app, note=payload.note if payload else "")
     return Status(200, {"status": app.status})
 
 

@@ -18,7 +18,7 @@ from medpause.cases.selectors.queue import queue_regions, reason_name
 from medpause.cases.states import PENDING_STATUSES
 from medpause.common.dates import working_days_between
 from medpause.common.errors import DomainError, NotFound
-from medpause.coverage.selectors import card_status_on
+from medpause.coverage.selectors import card_status_on, period_state
 from medpause.policy.models import Region
 from medpause.policy.selectors import policy_in_force
 
@@ -140,12 +140,14 @@ def coverage(viewer, person, on: dt.date) -> dict:
                 except DomainError:
                     in_force[key] = None
             pv = in_force[key]
-        periods.append({"suspension": s, "reason_name": reason_name(pv, s.reason) if pv else s.reason})
+        periods.append({"suspension": s, "reason_name": reason_name(pv, s.reason) if pv else s.reason,
+                        "state": period_state(start=s.start_date, end=s.end_date, day=on)})
     return {
         "card": card,
         "status": status.status,
         "status_label": COVERAGE_LABELS.get(status.status, status.status),
         "benefits_from": status.benefits_from,
+        "scheduled_from": status.scheduled_from,
         "periods": periods,
         "on": on,
     }
