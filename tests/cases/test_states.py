@@ -39,6 +39,13 @@ EXPECTED = {
     (S.IN_REVIEW, A.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
     (S.SUPPLEMENT_REQUESTED, A.RESUBMIT): S.SUBMITTED,
     (S.SUPPLEMENT_REQUESTED, A.WITHDRAW): S.WITHDRAWN,
+    # two review stages: the first approval is a check, the final decision follows
+    (S.SUBMITTED, A.CHECK): S.CHECKED,
+    (S.IN_REVIEW, A.CHECK): S.CHECKED,
+    (S.CHECKED, A.APPROVE): S.APPROVED,
+    (S.CHECKED, A.REJECT): S.REJECTED,
+    (S.CHECKED, A.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
+    (S.CHECKED, A.WITHDRAW): S.WITHDRAWN,
     # correcting a decision (four eyes: another officer confirms)
     (S.APPROVED, A.REVOKE): S.REVOCATION_REQUESTED,
     (S.REVOCATION_REQUESTED, A.CONFIRM_REVOCATION): S.REVOKED,
@@ -47,9 +54,9 @@ EXPECTED = {
 PAIRS = [(s, a) for s in Status for a in Action]
 
 
-def test_the_matrix_covers_nine_states_and_ten_actions():
-    assert len(PAIRS) == 90
-    assert len(EXPECTED) == 15
+def test_the_matrix_covers_ten_states_and_eleven_actions():
+    assert len(PAIRS) == 110
+    assert len(EXPECTED) == 21
 
 
 @pytest.mark.parametrize(("status", "action"), PAIRS, ids=[f"{s.value}-{a.value}" for s, a in PAIRS])
@@ -84,9 +91,10 @@ def test_final_states_allow_nothing_but_correcting_an_approval():
 # --- the same matrix through the services -------------------------------------------------
 
 
-def _in_status(status: str):
-    """A Shanghai flexible worker's pause application brought to `status` by the services."""
-    person, me, officer = flexible_with_login("310000")
+def _in_status(status: str, region: str = "310000"):
+    """A flexible worker's pause application brought to `status` by the services: in Shanghai
+    (one review stage), or in Guilin (two) for the check."""
+    person, me, officer = flexible_with_login(region)
     start = today() + dt.timedelta(days=5)
     app = stop(me, person, "flexible_pause", start, start + dt.timedelta(days=40), submit=False)
     if status == S.DRAFT:
@@ -99,12 +107,16 @@ def _in_status(status: str):
     app = application_take(actor=officer, application=app)
     if status == S.IN_REVIEW:
         return app, me, officer
+    if status == S.CHECKED:  # Guilin: the first approval checks
+        return application_approve(actor=officer, application=app), me, officer
     if status in (S.APPROVED, S.REVOCATION_REQUESTED, S.REVOKED):
         app = application_approve(actor=officer, application=app)
+        if app.status == S.CHECKED:  # two stages: another officer takes the final decision
+            app = application_approve(actor=make_user("officer", region=officer.region), application=app)
         if status != S.APPROVED:
             app = application_revoke(actor=officer, application=app, reason="wrong")
         if status == S.REVOKED:
-            app = application_confirm_revocation(actor=make_user("officer", region="310000"), application=app)
+            app = application_confirm_revocation(actor=make_user("officer", region=officer.region), application=app)
         return app, me, officer
     if status == S.REJECTED:
         return application_reject(actor=officer, application=app, reason="no"), me, officer
@@ -121,14 +133,16 @@ def _act(action, app, me, officer):
         return application_withdraw(actor=me, application=app)
     if action == A.TAKE:
         return application_take(actor=officer, application=app)
-    if action == A.APPROVE:
-        return application_approve(actor=officer, application=app)
+    if action in (A.CHECK, A.APPROVE):  # one service: it checks where the policy has two stages;
+        # the final decision of two stages is another officer's
+        other = make_user("officer", region=officer.region) if app.status == S.CHECKED else officer
+        return application_approve(actor=other, application=app)
     if action == A.REJECT:
         return application_reject(actor=officer, application=app, reason="not eligible")
     if action == A.REVOKE:
         return application_revoke(actor=officer, application=app, reason="wrong person")
     if action == A.CONFIRM_REVOCATION:  # another officer than the one who asked
-        return application_confirm_revocation(actor=make_user("officer", region="310000"), application=app)
+        return application_confirm_revocation(actor=make_user("officer", region=officer.region), application=app)
     if action == A.CANCEL_REVOCATION:
         return application_cancel_revocation(actor=officer, application=app)
     return application_request_supplement(actor=officer, application=app, reason="more", documents=["identity"])
@@ -142,6 +156,8 @@ def _service_expected(status, action):
         if status == S.SUPPLEMENT_REQUESTED:
             return S.SUBMITTED, "resubmit"
         return None, None
+    if (status, action) == (S.CHECKED, A.CHECK):  # application_approve takes the final decision
+        return S.APPROVED, "approve"
     target = EXPECTED.get((status, action))
     return target, (str(action) if target else None)
 
@@ -149,7 +165,8 @@ def _service_expected(status, action):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("status", "action"), PAIRS, ids=[f"{s.value}-{a.value}" for s, a in PAIRS])
 def test_services(status, action):
-    app, me, officer = _in_status(status)
+    two_stages = status == S.CHECKED or action == A.CHECK
+    app, me, officer = _in_status(status, "450300" if two_stages else "310000")
     assert app.status == status
     events_before = ApplicationEvent.objects.filter(application=app).count()
     target, event_action = _service_expected(status, action)

@@ -70,6 +70,7 @@ MESSAGES = {
         "You filed this application or added documents to it: another officer must decide it."
     ),
     "four_eyes.revocation": _("You asked for this revocation: another officer must confirm it."),
+    "four_eyes.second_stage": _("You approved the first stage: another officer must take the final decision."),
     "revocation_blocked.resumed": _(
         "This stop has a resumption filed (%(reference)s): correct or close that application first."
     ),
@@ -385,6 +386,25 @@ def four_eyes_refusal(*, decider_id: int | None, hands: Iterable[int]) -> Refusa
     `hands` are the ids of the users who did so (cases.selectors.application_hands)."""
     if decider_id is not None and decider_id in set(hands):
         return Refusal("four_eyes")
+    return None
+
+
+# --- two-stage review ------------------------------------------------------------------------
+
+def stage_days(*, policy: Policy, reason: Reason, stage: int) -> int:
+    """The working days of a review stage. With one stage, the reason's review_days; with two,
+    the first has the policy's `check_days` and the final decision what is left of review_days
+    (at least one day). Without `check_days` each stage has the whole review_days."""
+    if policy.review_stages < 2 or not policy.check_days:
+        return reason.review_days
+    first = min(policy.check_days, reason.review_days)
+    return first if stage == 1 else max(reason.review_days - first, 1)
+
+
+def second_stage_refusal(*, decider_id: int | None, checker_id: int | None) -> Refusal | None:
+    """Where two officers decide in turn, the one who approved the first stage does not take the final decision."""
+    if decider_id is not None and decider_id == checker_id:
+        return Refusal("four_eyes", "four_eyes.second_stage")
     return None
 
 

@@ -13,6 +13,7 @@ MESSAGES = {
     "application.resubmit": _("Application %(reference)s was resubmitted with more documents."),
     "application.take": _("Application %(reference)s is being reviewed."),
     "application.approve": _("Application %(reference)s was approved."),
+    "application.check": _("Application %(reference)s passed the first check and waits for the final decision."),
     "application.reject": _("Application %(reference)s was rejected."),
     "application.request_supplement": _("The bureau asks for more documents for application %(reference)s."),
     "application.withdraw": _("Application %(reference)s was withdrawn."),

@@ -29,7 +29,7 @@ from medpause.audit.services import audit_read
 from medpause.cases import services
 from medpause.cases.selectors import application_get, missing_documents
 from medpause.cases.selectors.keyset import Position
-from medpause.cases.selectors.queue import queue_page, review_queue
+from medpause.cases.selectors.queue import queue_page, review_queue, review_stage
 from medpause.cases.states import allowed_actions
 from medpause.common.errors import DomainError
 from medpause.coverage.selectors import settlements_to_reprocess
@@ -38,7 +38,7 @@ from medpause.registry.selectors import person_get
 router = Router(tags=["applications"])
 
 StatusCode = Literal[
-    "draft", "submitted", "in_review", "supplement_requested", "approved", "rejected", "withdrawn",
+    "draft", "submitted", "in_review", "checked", "supplement_requested", "approved", "rejected", "withdrawn",
     "revocation_requested", "revoked",
 ]
 Note = Field("", max_length=2000)
@@ -111,7 +111,10 @@ class ApplicationOut(Schema):
     allowed_actions: list[str]
     submitted_at: Timestamp | None
     first_submitted_at: Timestamp | None
-    due_date: Day | None = Field(description="the review is due by this day")
+    due_date: Day | None = Field(description="the review is due by this day (with two stages: the waiting stage's)")
+    review_stage: int | None = Field(
+        description="where the policy has two review stages: the one waiting for an officer, 1 (check) or 2 (final)"
+    )
     decided_at: Timestamp | None
     decision_note: str
     supplement_groups: list[str]
@@ -134,6 +137,7 @@ class ApplicationItem(Schema):
     end_date: Day | None
     first_submitted_at: Timestamp | None
     due_date: Day | None
+    review_stage: int | None = Field(description="two-stage review: the stage waiting, 1 or 2; else null")
     created_at: Timestamp
 
 
@@ -185,7 +189,7 @@ def _item(app) -> dict:
         "id": app.pk, "reference": app.reference, "kind": app.kind, "status": app.status, "person_id": app.person_id,
         "applicant_type": app.applicant_type, "reason": app.reason, "start_date": app.start_date,
         "end_date": app.end_date, "first_submitted_at": app.first_submitted_at, "due_date": app.due_date,
-        "created_at": app.created_at,
+        "review_stage": review_stage(app), "created_at": app.created_at,
     }
 
 

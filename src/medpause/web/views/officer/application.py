@@ -32,7 +32,7 @@ from medpause.cases.services import (
     application_take,
 )
 from medpause.cases.services.judging import may_decide
-from medpause.cases.states import PENDING_STATUSES, Action, allowed_actions
+from medpause.cases.states import PENDING_STATUSES, Action, Status, allowed_actions
 from medpause.common.dates import today
 from medpause.common.errors import DomainError, NotFound
 from medpause.coverage.selectors import settlements_to_reprocess
@@ -56,6 +56,7 @@ DOCUMENT_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; style-src
 DONE_MESSAGES = {
     Action.TAKE: _("You took application %(reference)s into review."),
     Action.APPROVE: _("Application %(reference)s is approved."),
+    Action.CHECK: _("Application %(reference)s is checked: another officer takes the final decision."),
     Action.REJECT: _("Application %(reference)s is rejected."),
     Action.REQUEST_SUPPLEMENT: _("More documents were asked for on application %(reference)s."),
     Action.REVOKE: _("The revocation of application %(reference)s waits for another officer."),
@@ -150,6 +151,10 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
     asked_revocation = app.revocation_requested_by_id == request.user.pk and Action.CONFIRM_REVOCATION in allowed
     if asked_revocation:
         allowed.remove(Action.CONFIRM_REVOCATION)
+    # two stages: the officer who approved the first does not take the final decision
+    checked_it = app.status == Status.CHECKED and app.checked_by_id == request.user.pk and Action.APPROVE in allowed
+    if checked_it:
+        allowed.remove(Action.APPROVE)
     bound = bound or {}
     action_forms = {
         DECISION_FORMS[action][0]: bound.get(action) or decision_form(action, app)
@@ -176,6 +181,9 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
         "allowed": allowed,
         "four_eyes": four_eyes,
         "asked_revocation": asked_revocation,
+        "checked_it": checked_it,
+        "stages": policy.review_stages,
+        "first_stage": policy.review_stages > 1 and app.status != Status.CHECKED,
         "can_take": Action.TAKE in allowed,
         "can_confirm_revocation": Action.CONFIRM_REVOCATION in allowed,
         "can_cancel_revocation": Action.CANCEL_REVOCATION in allowed,
@@ -233,7 +241,9 @@ def application_action(request, pk: int, action: str):
     except DomainError as exc:
         app = application_or_404(request, pk)
         return _application_page(request, app, bound=bound, errors=[("", error_text(exc))], status=exc.status)
-    messages.success(request, DONE_MESSAGES[action] % {"reference": app.reference})
+    app.refresh_from_db(fields=["status"])
+    done = Action.CHECK if action == Action.APPROVE and app.status == Status.CHECKED else action
+    messages.success(request, DONE_MESSAGES[done] % {"reference": app.reference})
     return HttpResponseRedirect(reverse("officer:application", args=[app.pk]))
 
 

@@ -14,7 +14,7 @@ from medpause.accounts.models import Role
 from medpause.accounts.permissions import BUREAU, has_role, role_required
 from medpause.cases.models import Application
 from medpause.cases.selectors import application_get, suspensions_of
-from medpause.cases.selectors.queue import queue_regions, reason_name
+from medpause.cases.selectors.queue import queue_regions, reason_name, review_stage
 from medpause.cases.states import PENDING_STATUSES
 from medpause.common.dates import working_days_between
 from medpause.common.errors import DomainError, NotFound
@@ -67,6 +67,7 @@ class Row:
     reason_name: str
     days_left: int | None
     pending: bool
+    stage: int | None = None  # two-stage review: the stage that waits
 
     @property
     def overdue(self) -> bool:
@@ -101,6 +102,7 @@ def rows(apps, on: dt.date) -> list[Row]:
             reason_name=reason_name(a.policy_version, a.reason),
             days_left=left.get(a.due_date) if p else None,
             pending=p,
+            stage=review_stage(a),
         )
         for a, p in zip(apps, pending, strict=True)
     ]
