@@ -61,3 +61,22 @@ def test_two_officers_revoke_a_stop_on_the_page(client, lang, words):
     assert words["list"] in html and "HOSP-77" in table and day(-1).isoformat() in table and "12.30" in table
     assert Application.objects.get(pk=app.pk).status == "revoked"
     assert not person.suspensions.exists()
+
+
+@pytest.mark.parametrize(("lang", "asked", "revoked"), [
+    ("en", "The bureau is checking its decision again.", "The bureau revoked its decision"),
+    ("zh-hans", "经办机构正在复核其决定。", "经办机构已撤销其决定"),
+])
+def test_progress_without_signing_in_says_a_decision_is_being_corrected(client, lang, asked, revoked):
+    from medpause.cases.services import application_confirm_revocation, application_revoke
+
+    unit = make_unit("110000")
+    person = make_person("110000", unit=unit)
+    first, second = make_user("officer", region="110000"), make_user("officer", region="110000")
+    app = stop(make_user("unit_agent", unit=unit), person, "resignation", day(0), approve_by=first)
+    form = {"reference": app.reference, "id_number_last6": person.id_number[-6:]}
+    app = application_revoke(actor=first, application=app, reason="Wrong employee.")
+    assert asked in html_of(client.post("/progress/", form, HTTP_ACCEPT_LANGUAGE=lang))
+    application_confirm_revocation(actor=second, application=app)
+    html = html_of(client.post("/progress/", form, HTTP_ACCEPT_LANGUAGE=lang))
+    assert revoked in html and "Wrong employee." not in html  # the reason is for those who sign in
