@@ -30,3 +30,11 @@ def test_checked_then_approved_by_another_officer_and_the_queue_shows_the_stage(
     detail = second.get(f"/applications/{app.pk}").json()
     assert detail["review_stage"] is None
     assert [h["status"] for h in detail["history"]][-2:] == ["checked", "approved"]
+
+
+def test_the_requirements_say_how_the_review_days_are_split_and_that_it_is_a_local_setting(anon):
+    guilin = anon.get("/requirements", {"region": "450300", "reason": "resignation", "applicant_type": "unit"}).json()
+    assert (guilin["review_days"], guilin["review_stages"], guilin["check_days"]) == (5, 2, 3)
+    assert guilin["basis"]["check_days"] == "local" and "check_days" in guilin["local_settings"]
+    beijing = anon.get("/requirements", {"region": "110000", "reason": "resignation", "applicant_type": "unit"}).json()
+    assert beijing["check_days"] is None and "check_days" not in beijing["basis"]

@@ -182,7 +182,6 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
         "four_eyes": four_eyes,
         "asked_revocation": asked_revocation,
         "checked_it": checked_it,
-        "stages": policy.review_stages,
         "first_stage": policy.review_stages > 1 and app.status != Status.CHECKED,
         "can_take": Action.TAKE in allowed,
         "can_confirm_revocation": Action.CONFIRM_REVOCATION in allowed,
