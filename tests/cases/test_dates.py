@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from medpause.accounts.services import token_issue
 from medpause.cases import rules
@@ -39,7 +40,8 @@ def test_the_national_policy_lets_a_stop_start_three_months_ahead(policy):  # no
     assert refusal.code == "start_date_too_late"
     assert refusal.params == {"months": 3, "latest": "2026-06-30"}
     assert refusal.details == {"latest_start_date": "2026-06-30", "start_ahead_months": 3}
-    assert str(refusal.message) == "A stop may start at most 3 months ahead: the latest first day is 2026-06-30."
+    with translation.override("en"):
+        assert str(refusal.message) == "A stop may start at most 3 months ahead: the latest first day is 2026-06-30."
     assert refusal.error().status == 422
 
 

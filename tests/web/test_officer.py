@@ -372,7 +372,7 @@ def test_statistics_for_a_small_known_data_set(client, beijing_officer):
     html = response.content.decode()
     stats = response.context["stats"]
     assert {b["status"]: b["count"] for b in stats["backlog"]} == {
-        "submitted": 1, "in_review": 1, "supplement_requested": 1,
+        "submitted": 1, "in_review": 1, "checked": 0, "supplement_requested": 1,  # checked: two-stage regions
     }
     assert stats["backlog_total"] == 3
     assert stats["overdue"] == 1
