@@ -68,7 +68,7 @@ def _one_throttle_window(monkeypatch):
     import time
     from types import SimpleNamespace
 
-    from medpause.printing import throttle
+    from medpause.common import throttle
 
     started = time.time()
     monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: started))

@@ -246,6 +246,8 @@ SITE: dict[str, Site] = {
     "login/": Site("/login/", answers(302, anonymous=200)),  # signed in: on to the home page
     "logout/": Site("/logout/", answers(405)),  # POST only
     "account/password/": Site("/account/password/", answers(200, anonymous=LOGIN)),  # every signed-in user
+    # how notices reach a person or a unit agent (SMS, e-mail): theirs only
+    "account/notices/": Site("/account/notices/", page_of("owner", "other_person", "agent", "other_agent")),
     # the one-time code: asked of officers and administrators only (given already here: on to the home page)
     "account/otp/": Site("/account/otp/", answers(302, anonymous=LOGIN)),
     "account/otp/enrol/": Site("/account/otp/enrol/", answers(302, anonymous=LOGIN)),
@@ -337,6 +339,7 @@ SITE: dict[str, Site] = {
     "officer/persons/": Site("/officer/persons/", workbench()),
     "officer/persons/<int:pk>/": Site(lambda w: f"/officer/persons/{w.person.pk}/", workbench(officer_elsewhere=404)),
     "officer/statistics/": Site("/officer/statistics/", workbench()),
+    "officer/statistics/export.<str:fmt>": Site("/officer/statistics/export.csv", workbench()),
     # the API's own pages (its operations are walked from the OpenAPI document below)
     "api/v1/openapi.json": Site("/api/v1/openapi.json", answers(200)),
     "api/v1/docs": Site("/api/v1/docs", answers(200)),
@@ -544,6 +547,11 @@ API: dict[tuple[str, str], Call] = {
     ("post", "/applications/{application_id}/documents"): Call(
         _app("/documents"), {**AS_APPLICANT, "officer": 409, "admin": 409},
         files=lambda w: {"kind": "id_card", "file": SimpleUploadedFile("id.png", PNG_1PX)}),
+    # only the applicant may take a file back (the unit hears the submitted file stays); the
+    # employee does not see their unit's legal representative's ID at all
+    ("delete", "/applications/{application_id}/documents/{document_id}"): Call(
+        lambda w: f"/applications/{w.app.pk}/documents/{w.rep_document.pk}",
+        {**THE_APPLICATION, "owner": 404, "agent": 409, "officer": 403, "admin": 403}),
     ("post", "/applications/{application_id}/submit"): Call(_app("/submit"), AS_APPLICANT),
     ("post", "/applications/{application_id}/withdraw"): Call(_app("/withdraw"), {**AS_APPLICANT, "agent": 200}),
     ("post", "/applications/{application_id}/take"): Call(_app("/take"), REVIEW),
@@ -600,8 +608,8 @@ def test_api_operation(world, operation):
         if role != "anonymous":
             client.logout()  # the API knows tokens only
             headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[role]}"
-        if method == "get":
-            return client.get(url, **headers)
+        if method in ("get", "delete"):
+            return getattr(client, method)(url, **headers)
         if call.files is not None:
             return client.post(url, call.files(world), **headers)
         body = call.body(world) if callable(call.body) else call.body

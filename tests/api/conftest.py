@@ -43,6 +43,9 @@ class Api:
         payload = json.dumps(body) if body is not None else ""
         return Client().post("/api/v1" + path, payload, content_type="application/json", **self._headers(extra))
 
+    def delete(self, path: str, **extra):
+        return Client().delete("/api/v1" + path, **self._headers(extra))
+
     def upload(self, path: str, kind: str, data: bytes, filename: str = "doc.png", **extra):
         from django.core.files.uploadedfile import SimpleUploadedFile
 

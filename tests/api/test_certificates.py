@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from medpause.common.throttle import VERIFY_RATE
 from medpause.printing import certificate_pdf
 from medpause.printing.models import IssuedDocument
-from medpause.printing.throttle import VERIFY_RATE
 from medpause.printing.verification import format_code
 from tests.api.conftest import Api, draft_application, error_of, submitted_application
 from tests.factories import bureau_viewer

@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from medpause.printing import throttle
+from medpause.common import throttle
 from tests.api.conftest import error_of
 from tests.web.conftest import assert_clean
 

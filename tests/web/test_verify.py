@@ -6,9 +6,9 @@ import pytest
 
 from medpause.cases.services import application_create
 from medpause.common.dates import today
+from medpause.common.throttle import VERIFY_RATE
 from medpause.printing import certificate_pdf
 from medpause.printing.models import IssuedDocument
-from medpause.printing.throttle import VERIFY_RATE
 from medpause.printing.verification import format_code
 from tests.factories import bureau_viewer, make_person, make_unit, make_user
 from tests.web.conftest import assert_clean, day, page, stop_submitted, upload_required

@@ -4,8 +4,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from medpause.accounts.models import ApiToken, User
+from medpause.accounts.models import ApiToken, Role, User
+from medpause.audit.admin import AuditEventAdmin
 from medpause.common.errors import DomainError
+
+# The audit trail names roles in words; it cannot import them (audit is below accounts).
+AuditEventAdmin.role_words = dict(Role.choices)
 
 
 @admin.register(User)

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "medpause.accounts"
     label = "accounts"
+    verbose_name = _("Users and sign-in")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_login_failed

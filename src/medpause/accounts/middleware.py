@@ -17,6 +17,9 @@ from medpause.accounts.models import Role
 from medpause.accounts.signals import LAST_SEEN, SIGNED_IN_AT, acting_user_bind, acting_user_unbind
 
 IDLE_ROLES = (Role.OFFICER, Role.ADMIN)
+# why the last session ended, for the sign-in page to say (kept in the new, anonymous session)
+ENDED_BECAUSE = "medpause.session_ended"
+IDLE, TOO_LONG = "idle", "too_long"
 # the last request's time is written at most this often (a session write per request is waste)
 LAST_SEEN_GRANULARITY = 30
 
@@ -25,22 +28,23 @@ def watches_idle(user) -> bool:
     return user.role in IDLE_ROLES or user.is_staff or user.is_superuser
 
 
-def session_expired(request, now: float) -> bool:
-    """Past the absolute limit, or (officers, administrators) idle too long."""
+def session_expired(request, now: float) -> str:
+    """Why the session is over ("too_long": past the absolute limit; "idle": an officer or an
+    administrator idle too long), or "" while it goes on."""
     session, user = request.session, request.user
     started = session.get(SIGNED_IN_AT)
     if started is None:  # a session from before these limits: its clock starts now
         session[SIGNED_IN_AT] = started = now
     if now - started > settings.MEDPAUSE_SESSION_HOURS * 3600:
-        return True
+        return TOO_LONG
     if not watches_idle(user):
-        return False
+        return ""
     last = session.get(LAST_SEEN, started)
     if now - last > settings.MEDPAUSE_IDLE_MINUTES * 60:
-        return True
+        return IDLE
     if now - last >= LAST_SEEN_GRANULARITY or LAST_SEEN not in session:
         session[LAST_SEEN] = now
-    return False
+    return ""
 
 
 class SessionLimits:
@@ -49,8 +53,10 @@ class SessionLimits:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and session_expired(request, time.time()):
+        ended = user is not None and user.is_authenticated and session_expired(request, time.time())
+        if ended:
             logout(request)
+            request.session[ENDED_BECAUSE] = ended
             return redirect_to_login(request.get_full_path())
         token = acting_user_bind(getattr(request, "user", None))
         try:

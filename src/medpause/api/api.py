@@ -1,4 +1,4 @@
-"""The HTTP API v1 (../shared/API.md). Routers live in medpause.api.routers, one per domain.
+"""The HTTP API v1 (docs/api.md). Routers live in medpause.api.routers, one per domain.
 
 Every answer outside 2xx has the one error shape of medpause.api.errors, including ninja's
 own validation and authentication errors, unknown addresses (404) and wrong methods (405)."""

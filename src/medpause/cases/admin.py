@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from medpause.cases.models import Application, ApplicationEvent, Document, Suspension
+from medpause.cases.selectors.queue import reason_name
 from medpause.common.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -31,12 +32,12 @@ class DocumentInline(ReadOnlyInline):
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin):
     list_display = (
-        "reference", "kind", "status", "region", "person", "applicant_type", "reason", "first_submitted_at",
+        "reference", "kind", "status", "region", "person", "applicant_type", "reason_words", "first_submitted_at",
         "due_date", "decided_at",
     )
     list_filter = ("status", "kind", "applicant_type", "region")
     search_fields = ("=reference",)
-    list_select_related = ("region", "person")
+    list_select_related = ("region", "person", "policy_version")
     date_hierarchy = "created_at"
     fields = (
         "reference", "kind", "status", "region", "person", "applicant_type", "unit", "created_by", "reason",
@@ -47,16 +48,26 @@ class ApplicationAdmin(ReadOnlyAdmin):
     )
     inlines = [EventInline, DocumentInline]
 
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_words(self, app):
+        return reason_name(app.policy_version, app.reason)
+
 
 @admin.register(Suspension)
 class SuspensionAdmin(ReadOnlyAdmin):
     list_display = (
-        "person", "region", "reason", "terminating", "start_date", "planned_end_date", "end_date", "benefits_from",
+        "person", "region", "reason_words", "terminating", "start_date", "planned_end_date", "end_date",
+        "benefits_from",
     )
     list_filter = ("region", "terminating", "reason")
     search_fields = ("=person__card__number", "=stop_application__reference")
-    list_select_related = ("person", "region")
+    list_select_related = ("person", "region", "stop_application__policy_version")
     fields = (
         "person", "region", "reason", "terminating", "start_date", "planned_end_date", "end_date", "benefits_from",
         "stop_application", "resume_application", "reminded_at", "created_at",
     )
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_words(self, suspension):
+        app = suspension.stop_application
+        return reason_name(app.policy_version, suspension.reason) if app else suspension.reason

@@ -37,6 +37,14 @@ MEDPAUSE_SESSION_HOURS, MEDPAUSE_IDLE_MINUTES  a signed-in session ends this lon
                    (12), an officer's or administrator's also after this long without a request (30)
 MEDPAUSE_SIGNIN_FAILURES, MEDPAUSE_SIGNIN_COOLOFF_MINUTES  failed sign-ins of one user name from one
                    address before it is locked out (5), and for how long (15)
+MEDPAUSE_EMAIL_URL, MEDPAUSE_EMAIL_FROM (or EMAIL_HOST, EMAIL_PORT, ...)  how notices go out by
+                   e-mail (config/mail.py; the console when unset)
+MEDPAUSE_SMS_URL, MEDPAUSE_SMS_TOKEN  the SMS gateway notices and verification codes go through
+                   (notices/sms.py; none: SMS cannot be chosen to work)
+MEDPAUSE_DELIVERY_ATTEMPTS, MEDPAUSE_DELIVERY_BACKOFF_SECONDS  tries of one SMS or e-mail (5), and
+                   the wait after the first failure, doubled after each (60)
+MEDPAUSE_SUPPLEMENT_WORKING_DAYS  the working days an applicant is given to provide documents asked
+                   for, stated in the notice (local setting of the bureau, 10)
 """
 
 import datetime as dt
@@ -47,6 +55,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from medpause.config.mail import email_settings
 from medpause.config.production import production
 from medpause.config.storage import s3_storage
 
@@ -260,7 +269,7 @@ else:
     }
 MEDPAUSE_PUBLIC_URL = os.environ.get("MEDPAUSE_PUBLIC_URL", "").rstrip("/")
 # Requests a minute per client to the public guide, its blank form, the verification form and the
-# API's public look-ups (counted in the "shared" cache; medpause.printing.throttle)
+# API's public look-ups (counted in the "shared" cache; medpause.common.throttle)
 MEDPAUSE_PUBLIC_RATE = int(os.environ.get("MEDPAUSE_PUBLIC_RATE", 120))
 # The audit chain's signed head, written outside the database (ADR 0010): better on another
 # host or on append-only storage than beside the database.
@@ -305,6 +314,14 @@ MEDPAUSE_BATCH_LEASE_SECONDS = int(os.environ.get("MEDPAUSE_BATCH_LEASE_SECONDS"
 # When the daily reminders run (the time zone's local time), once a day (medpause.ops.worker)
 MEDPAUSE_REMIND_AT = os.environ.get("MEDPAUSE_REMIND_AT", "06:15")
 
+# Notices by e-mail and SMS (medpause.notices.delivery), sent by the `deliver` task with retries
+globals().update(email_settings(os.environ))
+MEDPAUSE_SMS_URL = os.environ.get("MEDPAUSE_SMS_URL", "")
+MEDPAUSE_SMS_TOKEN = os.environ.get("MEDPAUSE_SMS_TOKEN", "")
+MEDPAUSE_DELIVERY_ATTEMPTS = int(os.environ.get("MEDPAUSE_DELIVERY_ATTEMPTS", 5))
+MEDPAUSE_DELIVERY_BACKOFF_SECONDS = int(os.environ.get("MEDPAUSE_DELIVERY_BACKOFF_SECONDS", 60))
+MEDPAUSE_SUPPLEMENT_WORKING_DAYS = int(os.environ.get("MEDPAUSE_SUPPLEMENT_WORKING_DAYS", 10))
+
 # The task queue's probe for /readyz, /metrics and the admin index (medpause.ops.queue)
 MEDPAUSE_QUEUE_PROBE = "medpause.ops.queue.database_queue"
 # Who may read /metrics: the direct peer's address in one of these networks (never through a proxy)
@@ -319,14 +336,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "mask_ids": {"()": "medpause.common.masking.MaskIdNumbersFilter"},
-        "mask_cards": {"()": "medpause.ops.logging.MaskCardNumbersFilter"},
+        "mask_personal": {"()": "medpause.common.masking.MaskPersonalDataFilter"},
         "request_id": {"()": "medpause.ops.logging.RequestIdFilter"},
     },
     "formatters": {"json": {"()": "medpause.ops.logging.JsonFormatter"}},
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler", "formatter": "json", "filters": ["mask_ids", "mask_cards", "request_id"],
+            "class": "logging.StreamHandler", "formatter": "json", "filters": ["mask_personal", "request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("MEDPAUSE_LOG_LEVEL", "INFO")},

@@ -4,48 +4,31 @@ commit, the daily reminder job in cases), rendered in the reader's language when
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 
+from medpause.notices.delivery import deliveries_queue
 from medpause.notices.models import Notice
-
-MESSAGES = {
-    "application.submit": _("Application %(reference)s was submitted to the bureau."),
-    "application.resubmit": _("Application %(reference)s was resubmitted with more documents."),
-    "application.take": _("Application %(reference)s is being reviewed."),
-    "application.approve": _("Application %(reference)s was approved."),
-    "application.check": _("Application %(reference)s passed the first check and waits for the final decision."),
-    "application.reject": _("Application %(reference)s was rejected."),
-    "application.request_supplement": _("The bureau asks for more documents for application %(reference)s."),
-    "application.withdraw": _("Application %(reference)s was withdrawn."),
-    "application.revoke": _("The bureau is checking its decision on application %(reference)s again."),
-    "application.cancel_revocation": _("The bureau's decision on application %(reference)s stands."),
-    "application.confirm_revocation": _(
-        "The bureau revoked its decision on application %(reference)s: its effect on the insurance is undone."
-    ),
-    "suspension.planned_end": _("Your stop is planned to end on %(date)s. Apply to resume: the card stays suspended until a resumption is approved."),
-    "review.overdue": _("Application %(reference)s has passed its review time limit (%(date)s)."),
-}
-
-
-def notice_text(notice: Notice) -> str:
-    template = MESSAGES.get(notice.code)
-    return str(template) % notice.params if template else notice.code
+from medpause.notices.texts import MESSAGES, notice_text  # noqa: F401 - where the callers have found them
 
 
 def notify_application(
     *, action: str, application_id: int, reference: str, person_id: int | None, unit_id: int | None,
-    region_id: int,
+    region_id: int, params: dict | None = None,
 ) -> Notice:
     """The notice of an application's move, to its person and unit; on submission also to the
-    region's officers. Called by the transitions once their transaction has committed."""
-    return Notice.objects.create(
+    region's officers. Called by the transitions once their transaction has committed. `params`
+    are what the decision states (plain values): the reason, the documents asked for (their
+    names in both languages), the deadline, the region; for a unit, the employee's name and
+    masked ID number. Its deliveries by SMS and e-mail are queued (notices.delivery)."""
+    notice = Notice.objects.create(
         person_id=person_id,
         unit_id=unit_id,
         region_id=region_id if action in ("submit", "resubmit") else None,
         application_id=application_id,
         code=f"application.{action}",
-        params={"reference": reference},
+        params={**(params or {}), "reference": reference},
     )
+    deliveries_queue(notice)
+    return notice
 
 
 def _create_once(**fields) -> Notice | None:
@@ -62,7 +45,10 @@ def _create_once(**fields) -> Notice | None:
 def notice_send(*, person_id: int, code: str, params: dict, dedupe_key: str | None = None) -> Notice | None:
     """A notice to a person. With `dedupe_key` (what a job's notice is about, e.g.
     "suspension.planned_end:<id>"), at most one is ever made: None when it exists already."""
-    return _create_once(person_id=person_id, code=code, params=params, dedupe_key=dedupe_key)
+    notice = _create_once(person_id=person_id, code=code, params=params, dedupe_key=dedupe_key)
+    if notice is not None:
+        deliveries_queue(notice)
+    return notice
 
 
 def notice_send_once(*, application_id: int, region_id: int, code: str, params: dict) -> bool:

@@ -4,28 +4,19 @@
 a record may bring more fields in `extra={"fields": {...}}` (the request line does), whose texts
 are masked as the message is. `RequestIdFilter` stamps each record with the current request id
 (common.requestctx), so the lines a task writes name the request that enqueued it.
-`MaskCardNumbersFilter` masks card numbers as common.masking masks ID numbers: neither ever
-reaches a log line."""
+ID and card numbers are masked by common.masking (its filter on every handler, and here in the
+extra fields): neither ever reaches a log line."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-import re
 
-from medpause.common.masking import mask_text
+from medpause.common.masking import mask_personal
 from medpause.common.requestctx import current_request_id
 
-# A medical insurance card number: the region's 6-digit code and 10 digits (registry.services).
-_CARD_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{6})(\d{4})(?![0-9A-Za-z])")
-
 request_logger = logging.getLogger("medpause.request")
-
-
-def mask_personal(text: str) -> str:
-    """ID numbers and card numbers inside free text, masked (110105********002X, 110105******1234)."""
-    return _CARD_RE.sub(lambda m: m.group(1) + "******" + m.group(3), mask_text(text))
 
 
 def mask_fields(value):
@@ -43,18 +34,6 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
             record.request_id = current_request_id()
-        return True
-
-
-class MaskCardNumbersFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken format string must not lose the line
-            return True
-        masked = mask_personal(message)
-        if masked != message:
-            record.msg, record.args = masked, None
         return True
 
 

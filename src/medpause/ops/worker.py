@@ -5,8 +5,9 @@ Each turn of its loop it
   locked with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL, in an exclusive transaction on
   SQLite, so two workers never take the same task) and runs it: batch files, the reminders;
 - every `tick` seconds, does the housekeeping: enqueues the daily jobs that are due (the
-  reminders once a day from MEDPAUSE_REMIND_AT, local time) and takes over the batch files
-  whose worker's lease lapsed (a worker that died: batches.lease).
+  reminders once a day from MEDPAUSE_REMIND_AT, local time), takes over the batch files
+  whose worker's lease lapsed (a worker that died: batches.lease) and sends the notices'
+  deliveries whose task was lost (notices.delivery.deliveries_stranded).
 
 Run as many as the work needs, on any machine that reaches the database; they share nothing
 else. The daily job is enqueued once per day: a worker first looks whether today's is in the
@@ -30,6 +31,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 from medpause.batches.lease import lease_length, worker_name
 from medpause.batches.services import batch_run, unfinished
 from medpause.cases.tasks import remind
+from medpause.notices.delivery import deliveries_stranded, delivery_attempt
 
 logger = logging.getLogger("medpause.worker")
 BACKEND = "default"
@@ -66,6 +68,17 @@ def take_over_lapsed() -> int:
     return done
 
 
+def send_stranded() -> int:
+    """Attempt the deliveries whose task was lost; how many were attempted."""
+    stranded = deliveries_stranded()
+    for delivery_id in stranded:
+        try:
+            delivery_attempt(delivery_id)
+        except Exception:  # noqa: BLE001 - the row stays as it was; the next turn tries again
+            logger.exception("delivery %s stopped with an error", delivery_id)
+    return len(stranded)
+
+
 def _fresh_connections() -> None:
     """Drop connections that broke or outlived CONN_MAX_AGE, as after a request; not inside a
     transaction (a worker run in-process by a test)."""
@@ -98,6 +111,7 @@ class Worker(DatabaseWorker):
         try:
             if self.schedule:
                 schedule_daily()
+            send_stranded()
             return take_over_lapsed()
         except OperationalError as exc:
             if not is_locked_database_exception(exc):

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from medpause.common.errors import NotFound
+from medpause.common.throttle import public_rate_limited, too_many, verify_throttle
 from medpause.printing import labels
 from medpause.printing.selectors import verification_of
-from medpause.printing.throttle import public_rate_limited, verify_throttle
 from medpause.printing.verification import format_code, normalize_code
 
 THROTTLE = verify_throttle()
@@ -34,9 +34,7 @@ class VerifyForm(forms.Form):
 
 
 def _too_many(request):
-    response = render(request, "printing/verify_throttled.html", {"wait": THROTTLE.wait()}, status=429)
-    response["Retry-After"] = str(THROTTLE.wait())
-    return response
+    return too_many(request, THROTTLE, "codes")
 
 
 @public_rate_limited

@@ -35,4 +35,5 @@ urlpatterns = [
     path("persons/", person.person_lookup, name="person_lookup"),
     path("persons/<int:pk>/", person.person, name="person"),
     path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/export.<str:fmt>", statistics.statistics_export, name="statistics_export"),
 ]

@@ -4,7 +4,7 @@ wizard and the application pages both audiences share are in applicant_urls."""
 
 from django.urls import path
 
-from medpause.web.views import account, auth, otp, portal, progress, public, unit
+from medpause.web.views import account, auth, contact, otp, portal, progress, public, unit
 
 app_name = "web"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("account/password/", account.password, name="password_change"),
+    path("account/notices/", contact.notice_settings, name="notice_settings"),
     path("account/otp/", otp.verify, name="otp"),
     path("account/otp/enrol/", otp.enrol, name="otp_enrol"),
     path("guide/", public.guide, name="guide"),

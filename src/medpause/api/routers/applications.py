@@ -362,6 +362,20 @@ def document_download(request, application_id: Path[ObjectId], document_id: Path
     return response
 
 
+@router.delete(
+    "/{application_id}/documents/{document_id}", response={204: None, **errors(400, 401, 403, 404, 409)},
+    summary="Remove a document uploaded by mistake",
+)
+def document_delete(request, application_id: Path[ObjectId], document_id: Path[ObjectId]):
+    """The applicant takes back a file before submitting, or, answering a request for more
+    documents, a file added since the request; a file the bureau has seen stays on the record
+    (409 `not_removable`). Written to the audit trail; the stored file goes with it."""
+    user, app = _get(request, application_id, *CASEWORK)
+    get_visible(documents_visible_to(user, app), document_id, _("No such document."))
+    services.document_remove(actor=user, application=app, document_id=document_id)
+    return Status(204, None)
+
+
 @router.post("/{application_id}/submit", response={200: StatusOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="Submit (or resubmit) for review")
 def application_submit(request, application_id: Path[ObjectId]):

@@ -13,9 +13,9 @@ from medpause.api.errors import errors
 from medpause.api.pdf import PDF_OPENAPI, pdf_response
 from medpause.api.schemas import ObjectId, Timestamp
 from medpause.cases.selectors import application_get
+from medpause.common.throttle import verify_throttle
 from medpause.printing import labels
 from medpause.printing.selectors import verification_of
-from medpause.printing.throttle import verify_throttle
 
 router = Router(tags=["certificates"])
 receipts = Router(tags=["applications"])

@@ -30,7 +30,7 @@ def notice_list(request):
     officer's about their region's queue."""
     user = require_role(request.auth, *CASEWORK)
     return Status(200, [
-        {"id": n.pk, "code": n.code, "text": notice_text(n), "application_id": n.application_id,
+        {"id": n.pk, "code": n.code, "text": notice_text(n, for_unit=user.role == "unit_agent"), "application_id": n.application_id,
          "created_at": n.created_at, "read": n.read_at is not None}
         for n in notices_for(user)
     ])

@@ -12,7 +12,7 @@ from pydantic import Field
 from medpause.api.errors import errors
 from medpause.api.schemas import Timestamp
 from medpause.cases.selectors.progress import PROGRESS_RATE, progress_of
-from medpause.printing.throttle import SharedRateThrottle
+from medpause.common.throttle import SharedRateThrottle
 
 router = Router(tags=["progress"])
 

@@ -10,6 +10,7 @@ from pydantic import Field
 from medpause.api.errors import errors
 from medpause.api.pdf import PDF_OPENAPI, pdf_response
 from medpause.api.schemas import Kind, RegionCode
+from medpause.common.throttle import public_throttle
 from medpause.policy.selectors import (
     policy_in_force,
     reason_get,
@@ -18,7 +19,6 @@ from medpause.policy.selectors import (
     region_list,
     requirements_for,
 )
-from medpause.printing.throttle import public_throttle
 
 router = Router(tags=["requirements"])
 # anyone may ask, so each client may ask only so often (MEDPAUSE_PUBLIC_RATE a minute)

@@ -1,22 +1,34 @@
 """A region's review statistics, over the applications in the bureau's hands that a user sees:
 the backlog by status, decisions per day, the time from submission to decision, and how many
-open applications are past their review time limit. Everything is counted and averaged in the
+open applications are past their review time limit, the applications by reason and by region,
+and how long decisions took as a distribution. Everything is counted and averaged in the
 database: a handful of grouped queries whatever the number of applications."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from medpause.cases.selectors.queue import PENDING, review_queue
+from medpause.cases.models import Kind
+from medpause.cases.selectors.queue import PENDING, queue_reasons, review_queue
 from medpause.cases.states import Status
 from medpause.policy.models import Region
 
 STATISTICS_DAYS = 14
 DECIDED = [Status.APPROVED, Status.REJECTED]
+# Time from first submission to decision, in calendar days: (upper bound, label); the last has none
+TOOK = (
+    (1, _("within a day")),
+    (3, _("1 to 3 days")),
+    (5, _("3 to 5 days")),
+    (10, _("5 to 10 days")),
+    (20, _("10 to 20 days")),
+    (None, _("more than 20 days")),
+)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -61,6 +73,9 @@ def review_statistics(
     )
     average = timing["average"].total_seconds() if timing["average"] is not None else None
     return {
+        "by_reason": _by_reason(qs, user=user, region=region),
+        "by_region": _by_region(qs) if region is None and getattr(user, "region", None) is None else [],
+        "distribution": _distribution(decided),
         "backlog": backlog,
         "backlog_total": sum(b["count"] for b in backlog),
         "others": others,
@@ -76,3 +91,58 @@ def review_statistics(
         "first": first,
         "days": days,
     }
+
+
+def _tally(rows) -> dict:
+    """{key: {"total", "open", "approved", "rejected"}} from (key, status, n) rows."""
+    out: dict = {}
+    for key, status, n in rows:
+        row = out.setdefault(key, {"total": 0, "open": 0, "approved": 0, "rejected": 0})
+        row["total"] += n
+        if status in PENDING:
+            row["open"] += n
+        elif status in DECIDED:
+            row[Status(status).value] += n
+    return out
+
+
+def _grouped(qs, *fields: str):
+    """(fields..., status, n) rows of the applications grouped by `fields` and status."""
+    return qs.order_by().values_list(*fields, "status").annotate(n=Count("id")).values_list(*fields, "status", "n")
+
+
+def _by_reason(qs, *, user, region: Region | None) -> list[dict]:
+    """Applications by kind and reason, most first, named as the policies name them."""
+    names = dict(queue_reasons(user=user, region=region))
+    tally = _tally(((kind, reason), status, n) for kind, reason, status, n in _grouped(qs, "kind", "reason"))
+    rows = [{"kind": kind, "kind_label": Kind(kind).label, "reason": reason, "name": names.get(reason, reason), **t}
+            for (kind, reason), t in tally.items()]
+    return sorted(rows, key=lambda row: (-row["total"], row["kind"], row["reason"]))
+
+
+def _by_region(qs) -> list[dict]:
+    """Applications by region (for a viewer of every region), most first."""
+    tally = _tally(_grouped(qs, "region_id"))
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=list(tally))}
+    rows = [{"code": regions[pk].code, "name": regions[pk].name, **t} for pk, t in tally.items()]
+    return sorted(rows, key=lambda row: (-row["total"], row["code"]))
+
+
+def _distribution(decided) -> list[dict]:
+    """How many decisions took how long (calendar days from first submission), in one query."""
+    took = ExpressionWrapper(F("decided_at") - F("first_submitted_at"), output_field=DurationField())
+    buckets, low = {}, None
+    for i, (high, _label) in enumerate(TOOK):
+        bound = Q()
+        if low is not None:
+            bound &= Q(took__gte=dt.timedelta(days=low))
+        if high is not None:
+            bound &= Q(took__lt=dt.timedelta(days=high))
+        buckets[f"b{i}"] = Count("id", filter=bound)
+        low = high
+    counts = decided.filter(first_submitted_at__isnull=False).order_by().annotate(took=took).aggregate(**buckets)
+    peak = max(counts.values(), default=0)
+    return [
+        {"label": label, "count": counts[f"b{i}"], "height": round(100 * counts[f"b{i}"] / peak) if peak else 0}
+        for i, (_high, label) in enumerate(TOOK)
+    ]

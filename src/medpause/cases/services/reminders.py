@@ -11,16 +11,23 @@ from django.utils import timezone
 
 from medpause.cases.models import Application, Suspension
 from medpause.cases.states import PENDING_STATUSES
+from medpause.notices.delivery import deliveries_queue
 from medpause.notices.models import Notice
 
 CHUNK = 2000
 PLANNED_END, OVERDUE = "suspension.planned_end", "review.overdue"
 
 
-def _insert(notices: list[Notice]) -> int:
+def _insert(notices: list[Notice], *, deliver: bool = False) -> int:
     """Notices that carry a dedupe_key: one already made (by an earlier or a concurrent run) is
-    left as it is."""
+    left as it is. With `deliver`, people who chose SMS or e-mail get theirs there too (one
+    query when nobody in the chunk did)."""
     Notice.objects.bulk_create(notices, batch_size=CHUNK, ignore_conflicts=True)
+    if deliver:
+        deliveries_queue(Notice.objects.filter(
+            dedupe_key__in=[n.dedupe_key for n in notices], person__user__contact__isnull=False,
+            deliveries__isnull=True,
+        ).distinct())
     return len(notices)
 
 
@@ -41,7 +48,7 @@ def reminders_send(*, on: dt.date, days_ahead: int = 14) -> int:
             Notice(person_id=person_id, code=PLANNED_END, params={"date": end.isoformat()},
                    dedupe_key=f"{PLANNED_END}:{pk}")
             for pk, person_id, end in chunk
-        ])
+        ], deliver=True)
         Suspension.objects.filter(pk__in=[pk for pk, _person, _end in chunk]).update(reminded_at=now)
     flagged = Notice.objects.filter(application_id=OuterRef("pk"), code=OVERDUE)
     overdue = (

@@ -4,6 +4,7 @@ audit event, and queues notices on commit."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,23 @@ def _check_actor(actor, application: Application, action: str) -> str:
     return getattr(actor, "role", "system")
 
 
+def _notice_params(application: Application, action: str, note: str, data: dict | None) -> dict:
+    """What the notice states, as plain values: for a unit, the employee (masked ID number); for
+    a rejection or a request for documents, the officer's reason, the region, the documents
+    (both languages) and the deadline (MEDPAUSE_SUPPLEMENT_WORKING_DAYS working days)."""
+    params = {}
+    if application.unit_id:
+        params.update(employee=application.person.name, id_masked=application.person.id_number_masked)
+    if action in (Action.REJECT, Action.REQUEST_SUPPLEMENT):
+        region = application.region
+        params.update(reason=note, region_zh=region.name_zh, region_en=region.name_en)
+    if action == Action.REQUEST_SUPPLEMENT:
+        groups = application_policy(application).groups
+        params["documents"] = [{"zh": groups[g].name_zh, "en": groups[g].name_en} for g in (data or {})["documents"]]
+        params["deadline"] = add_working_days(today(), settings.MEDPAUSE_SUPPLEMENT_WORKING_DAYS).isoformat()
+    return params
+
+
 def _move(application: Application, action: str, *, actor, role: str, note: str = "", data: dict | None = None):
     """The one way a single application changes status: the move from the state machine, its
     history row and its audit event (cases.services.history, as for a batch's rows)."""
@@ -46,9 +64,11 @@ def _move(application: Application, action: str, *, actor, role: str, note: str 
     application.save()
     write_history([history_row(application.pk, step, actor=actor, role=role, note=note)], at=timezone.now())
     audit_record(**audit_entry(step, target=application, actor=actor, role=role, note=note, data=data))
+    params = _notice_params(application, action, note, data)
     transaction.on_commit(lambda: notify_application(
         action=action, application_id=application.pk, reference=application.reference,
         person_id=application.person_id, unit_id=application.unit_id, region_id=application.region_id,
+        params=params,
     ))
     return application
 

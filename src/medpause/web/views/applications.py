@@ -34,7 +34,7 @@ from medpause.common.errors import DomainError
 from medpause.web.views.common import document_response, or_404, pdf_response, status_label
 from medpause.web.views.scope import scope_of
 from medpause.web.views.uploads import document_groups, handle_uploads
-from medpause.web.views.wizard import load_draft
+from medpause.web.views.wizard_state import load_draft
 
 ROLE_LABELS = {
     Role.INDIVIDUAL: _("Insured person"),

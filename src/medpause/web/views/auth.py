@@ -1,9 +1,11 @@
 """Sign in and sign out through Django's own views; the page a locked-out sign-in answers."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse
 
+from medpause.accounts.middleware import ENDED_BECAUSE, IDLE, TOO_LONG
 from medpause.accounts.models import Role
 from medpause.accounts.services import signin_retry_after
 from medpause.web.forms import SignInForm
@@ -21,6 +23,21 @@ def landing_url(user) -> str:
     return reverse(LANDING.get(getattr(user, "role", None), "web:home"))
 
 
+# A browser-session cookie that says "this browser was signed in": when the sign-in page is
+# asked for while it is there but the session is gone, the session ended on its own (time limit,
+# idle limit, the session expired on the server) and the page says so. It holds no identity.
+WAS_SIGNED_IN = "medpause_was_signed_in"
+
+
+def session_ended_reason(request) -> str:
+    """Why the visitor has to sign in again ("idle", "too_long", "ended"), or "" for a first
+    sign-in. Read once: the reason is forgotten after it has been told."""
+    reason = request.session.pop(ENDED_BECAUSE, "")
+    if not reason and request.COOKIES.get(WAS_SIGNED_IN) and not request.user.is_authenticated:
+        reason = "ended"
+    return reason
+
+
 class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = SignInForm
@@ -30,9 +47,30 @@ class SignInView(auth_views.LoginView):
         """Without a `next`, each role lands on its own portal."""
         return landing_url(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.method == "GET":
+            context["session_ended"] = session_ended_reason(self.request)
+            context["idle_minutes"] = settings.MEDPAUSE_IDLE_MINUTES
+            context["session_hours"] = settings.MEDPAUSE_SESSION_HOURS
+            context["IDLE"], context["TOO_LONG"] = IDLE, TOO_LONG
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        response.set_cookie(WAS_SIGNED_IN, "1", httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response.delete_cookie(WAS_SIGNED_IN, samesite="Lax")
+        return response
+
 
 login_view = SignInView.as_view()
-logout_view = auth_views.LogoutView.as_view()
+logout_view = SignOutView.as_view()
 
 
 def locked_out(request, response=None, *args, **kwargs):

@@ -16,6 +16,7 @@ from medpause.audit.services import audit_read
 from medpause.cases.selectors import current_suspension, suspensions_of
 from medpause.common.dates import today
 from medpause.coverage.selectors import card_status_on, period_state
+from medpause.notices.delivery import notice_path
 from medpause.notices.selectors import notices_for
 from medpause.notices.services import notice_text
 from medpause.registry.selectors import contributions_of
@@ -64,7 +65,7 @@ def _resumable(scope) -> bool:
 def home(request):
     scope = _scope(request)
     person = scope.person
-    notices = [{"n": n, "text": notice_text(n)} for n in notices_for(request.user, limit=10)]
+    notices = [{"n": n, "url": notice_path(n, request.user), "text": notice_text(n)} for n in notices_for(request.user, limit=10)]
     qs = applications_visible_to(request.user).order_by("-created_at")
     return render(request, "web/portal/home.html", {
         "scope": scope, **coverage_context(request.user, person), "notices": notices,

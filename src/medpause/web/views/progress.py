@@ -18,7 +18,7 @@ from medpause.cases.selectors.progress import (
 )
 from medpause.cases.states import PENDING_STATUSES, Status
 from medpause.common.errors import NotFound
-from medpause.printing.throttle import SharedRateThrottle
+from medpause.common.throttle import SharedRateThrottle, too_many
 
 THROTTLE = SharedRateThrottle("progress", PROGRESS_RATE)
 
@@ -73,9 +73,7 @@ def progress(request):
     context = {"form": form}
     if form.is_bound:
         if not THROTTLE.allow_request(request):
-            response = render(request, "web/public/progress_throttled.html", {"wait": THROTTLE.wait()}, status=429)
-            response["Retry-After"] = str(THROTTLE.wait())
-            return response
+            return too_many(request, THROTTLE, "lookups")
         if form.is_valid():
             try:
                 app = progress_of(**form.cleaned_data)

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 from medpause.accounts.models import ApplicantType
 from medpause.cases.rules import may_file as rule_may_file
 from medpause.common.errors import DomainError, NotFound
+from medpause.common.throttle import public_rate_limited
 from medpause.policy.selectors import policy_in_force, reasons_for, region_get, requirements_for
 from medpause.printing import blank_form_pdf
-from medpause.printing.throttle import public_rate_limited
 from medpause.web.forms import GuideReasonForm, GuideStartForm
 from medpause.web.templatetags.web_tags import listjoin, sentence_join
 from medpause.web.views.common import pdf_response

@@ -12,6 +12,7 @@ from medpause.accounts.permissions import applications_visible_to, persons_visib
 from medpause.cases.states import OPEN_STATUSES
 from medpause.common.dates import today
 from medpause.coverage.selectors import card_status_on
+from medpause.notices.delivery import notice_path
 from medpause.notices.selectors import notices_for
 from medpause.notices.services import notice_text
 from medpause.registry.selectors import person_get
@@ -44,7 +45,7 @@ def home(request):
         employees.append({"p": person, "status": cover.status, "scheduled_from": cover.scheduled_from,
                           "status_label": CARD_STATUS_LABELS.get(cover.status, cover.status)})
     pending = applications_visible_to(request.user).filter(status__in=OPEN_STATUSES).count()
-    notices = [{"n": n, "text": notice_text(n)} for n in notices_for(request.user, limit=5)]
+    notices = [{"n": n, "url": notice_path(n, request.user), "text": notice_text(n, for_unit=True)} for n in notices_for(request.user, limit=5)]
     return render(request, "web/unit/home.html", {
         "unit": unit, "notices": notices, "form": form, "query": query, "page": page, "employees": employees, "pending": pending,
     })

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from medpause.accounts.permissions import APPLICANTS, applications_visible_to, role_required
+from medpause.accounts.permissions import APPLICANTS, role_required
 from medpause.cases import rules
 from medpause.cases.models import Application, Kind
 from medpause.cases.selectors import (
@@ -27,7 +27,6 @@ from medpause.cases.services import (
     application_update,
     application_withdraw,
 )
-from medpause.cases.states import Status
 from medpause.common.dates import today
 from medpause.common.errors import DomainError
 from medpause.policy.selectors import consequences_for, policy_in_force
@@ -36,6 +35,13 @@ from medpause.web.templatetags.web_tags import sentence_join
 from medpause.web.views.common import add_domain_error, error_field
 from medpause.web.views.scope import UNIT, scope_of
 from medpause.web.views.uploads import document_groups, handle_uploads
+from medpause.web.views.wizard_state import (
+    clear_state,
+    draft_of,
+    get_state,
+    pick_up_draft,
+    save_state,
+)
 
 STEPS = {
     "stop": ["reason", "dates", "note", "documents", "consequences", "check"],
@@ -47,49 +53,6 @@ FILER_REASON_TEXT = {
     "individual": _("Only the insured person can file this."),
     "officer": _("Only an officer at the bureau counter can file this."),
 }
-
-
-# --- state ------------------------------------------------------------------------------
-
-def _key(kind: str, person) -> str:
-    return f"medpause.wizard.{kind}.{person.pk}"
-
-
-def get_state(request, kind: str, person) -> dict:
-    return dict(request.session.get(_key(kind, person), {}))
-
-
-def save_state(request, kind: str, person, state: dict) -> None:
-    request.session[_key(kind, person)] = state
-
-
-def clear_state(request, kind: str, person) -> None:
-    request.session.pop(_key(kind, person), None)
-
-
-def draft_of(scope, state: dict) -> Application | None:
-    """The wizard's draft, if it still exists, is visible and is still a draft."""
-    app_id = state.get("application_id")
-    if not app_id:
-        return None
-    return applications_visible_to(scope.user).filter(
-        pk=app_id, person=scope.person, status=Status.DRAFT
-    ).first()
-
-
-def load_draft(request, scope, application: Application) -> None:
-    """Pick up a draft made earlier (the "continue" link of a draft)."""
-    state = {
-        "application_id": application.pk,
-        "reason": application.reason,
-        "start_date": application.start_date.isoformat(),
-        "end_date": application.end_date.isoformat() if application.end_date else "",
-        "dates_confirmed": True,
-        "note": application.note,
-        "note_done": True,
-        "suspension_id": application.suspension_id,
-    }
-    save_state(request, application.kind, scope.person, state)
 
 
 # --- policy helpers ---------------------------------------------------------------------
@@ -212,6 +175,8 @@ def wizard_step(request, kind: str, step: str, person_id: int | None = None):
         raise Http404
     scope = scope_of(request, person_id, person_required=True)
     state = get_state(request, kind, scope.person)
+    if not state and step not in (STEPS[kind][0], "cancel"):
+        state = pick_up_draft(request, scope, kind)
     app = draft_of(scope, state)
     if state.get("application_id") and app is None and step != "cancel":
         clear_state(request, kind, scope.person)

@@ -1,7 +1,8 @@
-"""Per-client rate limits of the public endpoints: the verification of codes (page and API,
-30 a minute), and everything else anyone may ask without signing in (the guide and its blank
-form, the verification form, the API's regions, reasons, requirements and forms):
-MEDPAUSE_PUBLIC_RATE requests a minute per client.
+"""Per-client rate limits of what anyone may ask without signing in: the verification of codes
+(page and API, 30 a minute), the progress look-up (its own rate), and everything else public (the
+guide and its blank form, the verification form, the API's regions, reasons, requirements and
+forms): MEDPAUSE_PUBLIC_RATE requests a minute per client. One 429 page for all of them
+(`too_many`), saying what was asked too often and where to go next.
 
 Counts live in the cache named "shared" (settings.CACHES: the database cache by default), which
 every server process sees, so the limit holds across gunicorn workers and machines. A fixed
@@ -88,18 +89,26 @@ def public_throttle() -> PublicRateThrottle:
     return PublicRateThrottle()
 
 
+TOO_MANY_TEMPLATE = "throttled.html"  # the site's 429 page (in the project's templates, beside 404.html)
+
+
+def too_many(request, throttle: SharedRateThrottle, what: str = "pages"):
+    """The 429 page (in the request's language) with Retry-After. `what` was asked too often:
+    "pages", "codes" (verification) or "lookups" (progress); the page says so and links on."""
+    wait = throttle.wait()
+    response = render(request, TOO_MANY_TEMPLATE, {"wait": wait, "what": what}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def public_rate_limited(view):
-    """A public page, limited per client: past the rate, a 429 page (in the request's language)
-    with Retry-After."""
+    """A public page, limited per client: past the rate, the 429 page."""
     throttle = public_throttle()
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not throttle.allow_request(request):
-            wait = throttle.wait()
-            response = render(request, "printing/throttled.html", {"wait": wait}, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+            return too_many(request, throttle)
         return view(request, *args, **kwargs)
 
     return wrapper

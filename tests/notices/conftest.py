@@ -1,0 +1,1 @@
+from tests.notices.stubs import sms_gateway, smtp_server  # noqa: F401 - fixtures
