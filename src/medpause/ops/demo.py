@@ -22,9 +22,11 @@ from medpause.cases.models import Application
 from medpause.cases.selectors import application_policy, required_groups_of
 from medpause.cases.services import (
     application_approve,
+    application_confirm_revocation,
     application_create,
     application_reject,
     application_request_supplement,
+    application_revoke,
     application_submit,
     application_take,
     application_withdraw,
@@ -169,6 +171,8 @@ PEOPLE: list[DemoPerson] = [
     _p("huang.ting", "黄婷", "110105", (1996, 12, 1), 64, "110000", "employee", "beijing", "5000.00"),
     _p("sun.jianhua", "孙建华", "110105", (1966, 3, 8), 13, "110000", "employee", "beijing", "13500.00"),
     _p("he.zhiming", "何志明", "110105", (1979, 10, 15), 57, "110000", "employee", "beijing", "10200.00"),
+    _p("ma.li", "马丽", "110105", (1991, 5, 6), 35, "110000", "employee", "beijing", "9100.00"),
+    _p("qian.wei", "钱伟", "110105", (1986, 7, 14), 91, "110000", "employee", "beijing", "10800.00"),
     # Chengdu unit, Jinjiang district (510104)
     _p("yang.fan", "杨帆", "510104", (1995, 7, 19), 33, "510100", "employee", "chengdu", "6500.00"),
     _p("lin.xiaoyan", "林晓燕", "510104", (1998, 1, 27), 48, "510100", "employee", "chengdu", "6000.00"),
@@ -335,6 +339,14 @@ class _Builder:
         application_approve(actor=off_bj, application=app, note="转为退休人员医保待遇。")  # retired, card active
         app = self.stop("he.zhiming", unit_bj, "transfer_out", d - dt.timedelta(days=10), note="调往外省工作。")
         application_approve(actor=off_bj, application=app, note="已办理转出。")  # terminated
+        # correcting a decision takes two: the officer asks, another (here the administrator) confirms
+        app = self.stop("ma.li", unit_bj, "resignation", d - dt.timedelta(days=4), note="合同期满。")
+        app = application_approve(actor=off_bj, application=app, note="准予停保。")
+        application_revoke(actor=off_bj, application=app, reason="单位报错人员，待复核。")  # revocation requested
+        app = self.stop("qian.wei", unit_bj, "resignation", d - dt.timedelta(days=6), note="合同期满。")
+        app = application_approve(actor=off_bj, application=app, note="准予停保。")
+        app = application_revoke(actor=off_bj, application=app, reason="该职工未离职，单位误报。")
+        application_confirm_revocation(actor=self.users["admin"], application=app)  # revoked: card active again
 
         # Chengdu: a unit's resignation stop is handled on the spot; enlistment is reviewed.
         self.stop("yang.fan", unit_cd, "resignation", d - dt.timedelta(days=3), note="个人原因离职。")  # 即办件
