@@ -332,6 +332,11 @@ SITE: dict[str, Site] = {
                                                    workbench(admin=405, officer=405, officer_elsewhere=405)),
     "officer/applications/<int:pk>/reject/": Site(lambda w: f"/officer/applications/{w.app.pk}/reject/",
                                                   workbench(admin=405, officer=405, officer_elsewhere=405)),
+    # correcting a decision: pages that only take a POST
+    **{f"officer/applications/<int:pk>/{step}/": Site(
+        lambda w, step=step: f"/officer/applications/{w.app.pk}/{step}/",
+        workbench(admin=405, officer=405, officer_elsewhere=405))
+       for step in ("revoke", "confirm-revocation", "cancel-revocation")},
     "officer/applications/<int:pk>/request-supplement/": Site(
         lambda w: f"/officer/applications/{w.app.pk}/request-supplement/",
         workbench(admin=405, officer=405, officer_elsewhere=405)),
@@ -490,6 +495,7 @@ CASEWORK = api_answers(200, institution=403)
 THE_PERSON = api_answers(404, admin=200, officer=200, agent=200, owner=200, institution=403)
 THE_APPLICATION = THE_PERSON
 REVIEW = api_answers(403, admin=200, officer=200, officer_elsewhere=404)
+REVOKE = api_answers(403, admin=409, officer=409, officer_elsewhere=404)
 # Only the applicant (the unit) may act as the applicant: it hears the application's state,
 # those who see the application hear they may not, the others do not find it.
 AS_APPLICANT = api_answers(404, agent=409, owner=403, officer=403, admin=403, institution=403)
@@ -583,6 +589,11 @@ API: dict[tuple[str, str], Call] = {
     ("post", "/applications/{application_id}/reject"): Call(_app("/reject"), REVIEW, body={"reason": "no"}),
     ("post", "/applications/{application_id}/request-supplement"): Call(
         _app("/request-supplement"), REVIEW, body={"reason": "more", "documents": ["identity"]}),
+    # correcting a decision: the bureau of the region hears that a submitted application has no
+    # decision to revoke yet; the other region does not find it; the others may not
+    ("post", "/applications/{application_id}/revoke"): Call(_app("/revoke"), REVOKE, body={"reason": "wrong"}),
+    ("post", "/applications/{application_id}/confirm-revocation"): Call(_app("/confirm-revocation"), REVOKE),
+    ("post", "/applications/{application_id}/cancel-revocation"): Call(_app("/cancel-revocation"), REVOKE, body={}),
     ("get", "/applications/{application_id}/form.pdf"): Call(_app("/form.pdf"), THE_APPLICATION),
     ("get", "/applications/{application_id}/receipt.pdf"): Call(_app("/receipt.pdf"), THE_APPLICATION),
     ("get", "/certificates/{code}"): Call(lambda w: f"/certificates/{w.issued.code}", PUBLIC),

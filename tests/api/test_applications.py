@@ -240,7 +240,7 @@ def test_officer_lists_the_region_oldest_submitted_first_page_by_page(world):
     first = submitted_application(me, world.sh_flex, "flexible_pause", end=today() + dt.timedelta(days=10))
     second = submitted_application(world.users["unit_agent_sh"], world.sh_employee, "enlistment")
     draft = draft_application(world.users["officer_sh"], world.sh_flex, "schooling",
-                              start=today() + dt.timedelta(days=100), end=today() + dt.timedelta(days=200))
+                              start=today() + dt.timedelta(days=60), end=today() + dt.timedelta(days=160))
     submitted_application(world.users["unit_agent"], world.bj_employee, "enlistment")  # Beijing: not listed
     api = world.api["officer_sh"]
     seen, cursor, pages = [], None, 0

@@ -98,10 +98,15 @@ def test_status_from_periods_with_several_periods():
         (2, dt.date(2025, 6, 1), dt.date(2025, 10, 1), False, dt.date(2026, 4, 2)),
         (3, dt.date(2027, 1, 1), None, True, None),
     ]
-    assert status_from_periods(periods, dt.date(2024, 12, 31)) == CoverageStatus("active")
+    # a stop not begun leaves the card active and is told as scheduled (the nearest one)
+    assert status_from_periods(periods, dt.date(2024, 12, 31)) == CoverageStatus(
+        "active", scheduled_from=dt.date(2025, 1, 1)
+    )
     assert status_from_periods(periods, dt.date(2025, 1, 31)).status == "suspended"
     assert status_from_periods(periods, d).status == "active"
-    assert status_from_periods(periods, dt.date(2025, 10, 2)) == CoverageStatus("waiting", dt.date(2026, 4, 2), 2)
+    assert status_from_periods(periods, dt.date(2025, 10, 2)) == CoverageStatus(
+        "waiting", dt.date(2026, 4, 2), 2, scheduled_from=dt.date(2027, 1, 1)
+    )
     assert status_from_periods(periods, dt.date(2026, 4, 2)).status == "active"
     assert status_from_periods(periods, dt.date(2026, 12, 31)).status == "active"
     assert status_from_periods(periods, dt.date(2027, 1, 1)).status == "terminated"

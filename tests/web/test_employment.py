@@ -79,7 +79,7 @@ def test_errors_are_shown_on_the_form(client, moving):
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("en", ("Your unit files the stop for you", "Ask 旧单位 to file the stop", "What you can do")),
+    ("en", ("Your unit files the stop for you", 'Ask <span lang="zh-Hans">旧单位</span> to file the stop', "What you can do")),
     ("zh-hans", ("您的停保由单位为您办理", "请旧单位为您申请停保", "查看办理进度")),
 ])
 def test_an_employee_s_own_wizard_explains_the_unit_files_for_them(client, lang, words):

@@ -253,6 +253,7 @@ def judge(*, kind: str, person: PersonFacts, reason_text: str, start, end, facts
         rules.judge_stop(
             person=person, reason=reason, applicant_type=UNIT, start=start, end=end, today=policies.on,
             recorded=facts.suspensions.get(person.pk, ()), pending=facts.pending.get(person.pk, ()),
+            ahead_months=policy.start_ahead_months,
         )
         return Judged(reason)
     suspension = facts.current.get(person.pk)

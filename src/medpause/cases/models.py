@@ -40,8 +40,20 @@ class Application(models.Model):
     decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decision_note = models.TextField(blank=True)
     decision_rule = models.CharField(max_length=200, blank=True)
+    # Two-stage review (the policy's review_stages = 2): who approved the first stage, and when.
+    checked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(null=True, blank=True)
     supplement_groups = models.JSONField(default=list, blank=True)
     supplement_requested_at = models.DateTimeField(null=True, blank=True)
+    # Correcting a decision (cases.services.revocation): who asked, why, who confirmed, and what
+    # was undone ({"periods": [{"start", "end", "codes"}]}: the cover given back, for reprocessing).
+    revocation_reason = models.TextField(blank=True)
+    revocation_requested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_effect = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,109 +18,21 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy as _
-
+# the sentences by key and the Refusal: part of this rulebook, kept in cases.refusals so the
+# rules fit in one readable module; re-exported (rules.MESSAGES, rules.Refusal, ...)
+from medpause.cases.refusals import (  # noqa: F401
+    CONFLICTS,
+    FORBIDDEN,
+    MESSAGES,
+    Refusal,
+    render,
+    render_lazy,
+)
 from medpause.common.dates import add_months
-from medpause.common.errors import Conflict, DomainError, Forbidden, Refused
 from medpause.policy.schema import Policy, Reason
 
 STOP, RESUME = "stop", "resume"  # the values of cases.models.Kind
 DAY = dt.timedelta(days=1)
-
-# --- the sentences, by key ---------------------------------------------------------------
-
-MESSAGES = {
-    "reason_not_allowed_for_applicant": _("In this region this reason cannot be filed by this applicant."),
-    "reason_not_allowed_for_category": _("This reason does not apply to this person's kind of insurance."),
-    "invalid_dates.end_before_start": _("The end date must not be before the start date."),
-    "invalid_dates.no_end_for_reason": _("A stop for this reason has no end date: leave it empty."),
-    "invalid_dates.resume_has_no_end": _("A resumption has no end date."),
-    "invalid_dates.resume_before_stop": _("The resume date must be after the first day of the stop."),
-    "duration_exceeds_limit": _(
-        "For this reason a stop may last at most %(months)d months: give an end date no later than %(limit)s."
-    ),
-    "start_date_too_early": _(
-        "The start date may be at most %(days)d days in the past: the earliest is %(earliest)s."
-    ),
-    "start_date_too_early.resume": _(
-        "The resume date may be at most %(days)d days in the past: the earliest is %(earliest)s."
-    ),
-    "start_date_too_early.today": _("The start date may not be in the past: the earliest is today, %(earliest)s."),
-    "start_date_too_early.resume.today": _(
-        "The resume date may not be in the past: the earliest is today, %(earliest)s."
-    ),
-    "already_retired": _("This person is already recorded as retired."),
-    "employee_must_file_through_unit": _(
-        "On the first day of this stop the person is employed by a unit: the unit files the stop for its "
-        "employee. Ask the unit to file it; you can follow its progress here."
-    ),
-    "overlapping_suspension": _(
-        "This period overlaps a stop already recorded for this person (from %(start)s)."
-    ),
-    "overlapping_suspension.pending": _(
-        "Another stop application for this period is already being handled (%(reference)s)."
-    ),
-    "not_resumable.terminated": _("Insurance ended for this reason cannot be resumed."),
-    "not_resumable": _("Insurance stopped for this reason cannot be resumed."),
-    "not_suspended": _("This stop has already ended."),
-    "not_suspended.none": _("This person has no stop in progress to resume."),
-    "application_pending": _("A resumption of this stop is already being handled."),
-    "invalid_dates.employment_in_future": _("An employment is recorded once it has begun: the latest start is today."),
-    "invalid_dates.employment_before_current": _(
-        "The new employment must start after the current period began (%(start)s)."
-    ),
-    "already_employed": _("From this date the person already is in this employment."),
-    "insurance_ended": _("This person's insurance has ended: an employment cannot be recorded."),
-    "not_on_the_spot": _("This application must be reviewed by an officer."),
-    "four_eyes": _(
-        "You filed this application or added documents to it: another officer must decide it."
-    ),
-}
-# Codes that conflict with what is already recorded (409); every other refusal is 422.
-CONFLICTS = frozenset({
-    "already_retired", "overlapping_suspension", "not_suspended", "application_pending", "already_employed",
-    "insurance_ended",
-})
-# Codes about who may do it (403).
-FORBIDDEN = frozenset({"four_eyes"})
-
-
-def render(key: str, params: dict | None = None, table: dict | None = None) -> str:
-    """The sentence of a key in the active language (from `table`, by default the rules'
-    MESSAGES); the key itself if it is unknown."""
-    template = (MESSAGES if table is None else table).get(key)
-    if template is None:
-        return key
-    try:
-        return str(template) % (params or {})
-    except (KeyError, TypeError, ValueError):  # parameters stored for an older sentence: never a 500
-        return str(template)
-
-
-render_lazy = lazy(render, str)
-
-
-class Refusal(Exception):
-    """A rule says no. `code` is the API's, `key` names the sentence, `params` fill it in;
-    `details` is what the API's error body adds for a program to act on."""
-
-    def __init__(self, code: str, key: str | None = None, params: dict | None = None, *, details: dict | None = None):
-        super().__init__(code)
-        self.code, self.key, self.params, self.details = code, key or code, params or {}, details or {}
-
-    @property
-    def message(self):
-        """The sentence, rendered when read: in the language of whoever reads it."""
-        return render_lazy(self.key, self.params)
-
-    def error(self) -> DomainError:
-        """The refusal as the services raise it: 409 for a conflict, 403 for who may not, else 422."""
-        cls = Conflict if self.code in CONFLICTS else Forbidden if self.code in FORBIDDEN else Refused
-        return cls(self.code, self.message, details=self.details)
-
-    def __repr__(self) -> str:
-        return f"Refusal({self.code!r}, {self.key!r}, {self.params!r})"
 
 
 def _raise(refusal: Refusal | None) -> None:
@@ -181,6 +93,12 @@ def overlaps(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: d
 def earliest_start(reason: Reason, today: dt.date) -> dt.date:
     """The earliest first day of a stop, or resume date, for this reason."""
     return today - dt.timedelta(days=reason.backdate_days)
+
+
+def latest_start(ahead_months: int, today: dt.date) -> dt.date:
+    """The last first day a stop filed today may have: the policy's `procedure.start_ahead_months`
+    ahead (31 Jan + 1 month = 28/29 Feb)."""
+    return add_months(today, ahead_months)
 
 
 def latest_end(reason: Reason, start: dt.date) -> dt.date | None:
@@ -263,9 +181,11 @@ def supersedes(reason: Reason, period: StopPeriod, start: dt.date) -> bool:
 def judge_stop(
     *, person: PersonFacts, reason: Reason, applicant_type: str, start: dt.date, end: dt.date | None,
     today: dt.date, recorded: Iterable[StopPeriod] = (), pending: Iterable[PendingStop] = (),
+    ahead_months: int | None = None,
 ) -> None:
     """Every rule a stop must pass; raises the first Refusal. `recorded`: the person's
-    suspensions; `pending`: their other stop applications being handled. The rules that need
+    suspensions; `pending`: their other stop applications being handled; `ahead_months`: the
+    policy's `procedure.start_ahead_months` (every caller passes it; None only in tests). The rules that need
     no dates come first (reason_refusal: the wizard offers only the reasons that pass them),
     then the dates, then the overlaps."""
     _raise(reason_refusal(person=person, reason=reason, applicant_type=applicant_type))
@@ -280,6 +200,7 @@ def judge_stop(
             details={"max_duration_months": reason.max_duration_months, "latest_end_date": limit.isoformat()},
         )
     _raise(_too_early(reason, start, today, "start_date_too_early"))
+    _raise(_too_late(ahead_months, start, today))
     for period in recorded:
         if supersedes(reason, period, start):
             continue
@@ -305,6 +226,19 @@ def _too_early(reason: Reason, day: dt.date, today: dt.date, key: str) -> Refusa
     return Refusal(
         "start_date_too_early", key, params={"days": reason.backdate_days, "earliest": earliest.isoformat()},
         details={"earliest_start_date": earliest.isoformat()},
+    )
+
+
+def _too_late(ahead_months: int | None, start: dt.date, today: dt.date) -> Refusal | None:
+    """A stop may start at most the policy's months ahead: exactly that far passes, a day more not."""
+    if ahead_months is None:
+        return None
+    latest = latest_start(ahead_months, today)
+    if start <= latest:
+        return None
+    return Refusal(
+        "start_date_too_late", params={"months": ahead_months, "latest": latest.isoformat()},
+        details={"latest_start_date": latest.isoformat(), "start_ahead_months": ahead_months},
     )
 
 
@@ -428,6 +362,45 @@ def four_eyes_refusal(*, decider_id: int | None, hands: Iterable[int]) -> Refusa
     `hands` are the ids of the users who did so (cases.selectors.application_hands)."""
     if decider_id is not None and decider_id in set(hands):
         return Refusal("four_eyes")
+    return None
+
+
+# --- two-stage review ------------------------------------------------------------------------
+
+def stage_days(*, policy: Policy, reason: Reason, stage: int) -> int:
+    """The working days of a review stage. With one stage, the reason's review_days; with two,
+    the first has the policy's `check_days` and the final decision what is left of review_days
+    (at least one day). Without `check_days` each stage has the whole review_days."""
+    if policy.review_stages < 2 or not policy.check_days:
+        return reason.review_days
+    first = min(policy.check_days, reason.review_days)
+    return first if stage == 1 else max(reason.review_days - first, 1)
+
+
+def second_stage_refusal(*, decider_id: int | None, checker_id: int | None) -> Refusal | None:
+    """Where two officers decide in turn, the one who approved the first stage does not take the final decision."""
+    if decider_id is not None and decider_id == checker_id:
+        return Refusal("four_eyes", "four_eyes.second_stage")
+    return None
+
+
+def revocation_four_eyes(*, confirmer_id: int | None, requested_by_id: int | None) -> Refusal | None:
+    """Correcting a decision takes two officers: whoever asked for the revocation does not confirm it."""
+    if confirmer_id is not None and confirmer_id == requested_by_id:
+        return Refusal("four_eyes", "four_eyes.revocation")
+    return None
+
+
+def revocation_refusal(*, resumption: str | None, later_start: dt.date | None) -> Refusal | None:
+    """An approval is undone only where nothing decided since rests on it: not a stop that a
+    resumption (`resumption`: its reference) ends, not a resumption after which another stop
+    began (`later_start`): that decision is corrected first."""
+    if resumption:
+        return Refusal("revocation_blocked", "revocation_blocked.resumed", {"reference": resumption},
+                       details={"resumption": resumption})
+    if later_start is not None:
+        return Refusal("revocation_blocked", "revocation_blocked.later_stop", {"start": later_start.isoformat()},
+                       details={"later_stop_start_date": later_start.isoformat()})
     return None
 
 

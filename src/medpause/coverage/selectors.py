@@ -13,11 +13,17 @@ from medpause.cases.models import Suspension
 from medpause.common.dates import add_months
 from medpause.common.errors import Refused
 from medpause.common.replica import replica_reads
-from medpause.coverage.models import BackPayment
+from medpause.coverage.models import BackPayment, Settlement
 from medpause.registry.models import Card, Contribution
 
 ACTIVE, SUSPENDED, TERMINATED, WAITING, UNKNOWN = "active", "suspended", "terminated", "waiting", "unknown"
 BULK_LIMIT = 1000  # cards in one bulk eligibility question
+# The code a settlement is refused with, by the card's status on the day of care.
+REFUSAL_CODES = {SUSPENDED: "card_suspended", TERMINATED: "card_terminated", WAITING: "waiting_period", UNKNOWN: "unknown_card"}
+
+
+# A recorded stop on a day: approved but not begun (the card still works), under way, or over.
+SCHEDULED, CURRENT, ENDED = "scheduled", "current", "ended"
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ class CoverageStatus:
     status: str
     benefits_from: dt.date | None = None
     suspension_id: int | None = None
+    scheduled_from: dt.date | None = None  # the first day of the next stop approved but not begun
 
     @property
     def eligible(self) -> bool:
@@ -34,18 +41,32 @@ class CoverageStatus:
 def status_from_periods(periods, day: dt.date, paid=()) -> CoverageStatus:
     """periods: (id, start, end, terminating, benefits_from) tuples; paid: (first, last day)
     of the months back-paid where the policy lets care in them settle: a suspended day inside
-    one is covered."""
+    one is covered. A stop that starts after `day` leaves the card as it is until then; its
+    start is told as `scheduled_from`."""
     waiting: CoverageStatus | None = None
+    scheduled: dt.date | None = None
     for pk, start, end, terminating, benefits_from in periods:
-        if start <= day and (end is None or day <= end):
+        if start > day:
+            scheduled = start if scheduled is None else min(scheduled, start)
+        elif end is None or day <= end:
             if terminating:
                 return CoverageStatus(TERMINATED, None, pk)
             if any(first <= day <= last for first, last in paid):
                 continue
             return CoverageStatus(SUSPENDED, None, pk)
-        if end is not None and end < day and benefits_from is not None and day < benefits_from:
+        elif benefits_from is not None and day < benefits_from:
             waiting = CoverageStatus(WAITING, benefits_from, pk)
-    return waiting or CoverageStatus(ACTIVE)
+    if waiting is not None:
+        return CoverageStatus(WAITING, waiting.benefits_from, waiting.suspension_id, scheduled)
+    return CoverageStatus(ACTIVE, scheduled_from=scheduled)
+
+
+def period_state(*, start: dt.date, end: dt.date | None, day: dt.date) -> str:
+    """A recorded stop on `day`: `scheduled` before its first day, `current` until its last
+    (open until resumed), then `ended`."""
+    if start > day:
+        return SCHEDULED
+    return ENDED if end is not None and end < day else CURRENT
 
 
 def _periods(person_id: int):
@@ -168,7 +189,33 @@ def insured_on(*, card: Card, day: dt.date) -> bool:
     return day >= card.issued_on or day >= first_insured_on(card=card)
 
 
-def current_card_status(*, person) -> str:
+def current_cover(*, person) -> CoverageStatus:
+    """Today's status, with the start of a stop approved but not begun (`scheduled_from`)."""
     from medpause.common.dates import today
 
-    return card_status_on(person=person, day=today()).status
+    return card_status_on(person=person, day=today())
+
+
+def current_card_status(*, person) -> str:
+    return current_cover(person=person).status
+
+
+def settlements_to_reprocess(*, application) -> list[dict]:
+    """The settlements refused because of cover a revoked decision took away (the periods its
+    confirmation recorded in `revocation_effect`), oldest first: the hospitals may settle them
+    again, under a new reference of theirs."""
+    codes = REFUSAL_CODES
+    found: dict[int, Settlement] = {}
+    for period in (application.revocation_effect or {}).get("periods", []):
+        rows = Settlement.objects.filter(
+            person_id=application.person_id, status=Settlement.REFUSED, date__gte=period["start"],
+            refusal_code__in=[codes[s] for s in period.get("statuses", []) if s in codes],
+        )
+        if period.get("end"):
+            rows = rows.filter(date__lte=period["end"])
+        found.update((s.pk, s) for s in rows)
+    return [
+        {"id": s.pk, "institution_reference": s.institution_reference, "date": s.date, "amount": s.amount,
+         "refusal_code": s.refusal_code}
+        for s in sorted(found.values(), key=lambda s: (s.date, s.pk))
+    ]

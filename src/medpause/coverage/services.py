@@ -17,6 +17,7 @@ from medpause.common.replica import primary_reads
 from medpause.coverage.account import balance_of, credit_month, debit_settlement
 from medpause.coverage.models import Settlement
 from medpause.coverage.selectors import (
+    REFUSAL_CODES,
     SUSPENDED,
     TERMINATED,
     UNKNOWN,
@@ -33,7 +34,6 @@ from medpause.registry.selectors import employment_on
 from medpause.registry.services import contribution_shares
 
 INSUFFICIENT_BALANCE = "insufficient_balance"
-REFUSAL_CODES = {SUSPENDED: "card_suspended", TERMINATED: "card_terminated", WAITING: "waiting_period", UNKNOWN: "unknown_card"}
 REFUSAL_MESSAGES = {
     "card_suspended": _("The card is suspended on that date: medical expenses cannot be settled."),
     "card_terminated": _("The insurance behind this card has ended: medical expenses cannot be settled."),

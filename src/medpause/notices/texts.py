@@ -16,6 +16,12 @@ MESSAGES = {
     "application.reject": _("Application %(reference)s was rejected."),
     "application.request_supplement": _("The bureau asks for more documents for application %(reference)s."),
     "application.withdraw": _("Application %(reference)s was withdrawn."),
+    "application.check": _("Application %(reference)s passed the first check and waits for the final decision."),
+    "application.revoke": _("The bureau is checking its decision on application %(reference)s again."),
+    "application.cancel_revocation": _("The bureau's decision on application %(reference)s stands."),
+    "application.confirm_revocation": _(
+        "The bureau revoked its decision on application %(reference)s: its effect on the insurance is undone."
+    ),
     "suspension.planned_end": _("Your stop is planned to end on %(date)s. Apply to resume: the card stays suspended until a resumption is approved."),
     "review.overdue": _("Application %(reference)s has passed its review time limit (%(date)s)."),
 }

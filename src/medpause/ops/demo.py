@@ -22,9 +22,11 @@ from medpause.cases.models import Application
 from medpause.cases.selectors import application_policy, required_groups_of
 from medpause.cases.services import (
     application_approve,
+    application_confirm_revocation,
     application_create,
     application_reject,
     application_request_supplement,
+    application_revoke,
     application_submit,
     application_take,
     application_withdraw,
@@ -177,6 +179,8 @@ PEOPLE: list[DemoPerson] = [
     _p("he.zhiming", "何志明", "110105", (1979, 10, 15), 57, "110000", "employee", "beijing", "10200.00"),
     # resigned from another Beijing unit, then taken on by 北京华信 (增员; ADR 0017)
     _p("ma.chao", "马超", "110105", (1986, 7, 14), 27, "110000", "employee", "beijing_former", "10800.00"),
+    _p("ma.li", "马丽", "110105", (1991, 5, 6), 35, "110000", "employee", "beijing", "9100.00"),
+    _p("qian.wei", "钱伟", "110105", (1986, 7, 14), 91, "110000", "employee", "beijing", "10800.00"),
     # Chengdu unit, Jinjiang district (510104)
     _p("yang.fan", "杨帆", "510104", (1995, 7, 19), 33, "510100", "employee", "chengdu", "6500.00"),
     _p("lin.xiaoyan", "林晓燕", "510104", (1998, 1, 27), 48, "510100", "employee", "chengdu", "6000.00"),
@@ -347,6 +351,14 @@ class _Builder:
         application_approve(actor=off_bj, application=app, note="转为退休人员医保待遇。")  # retired, card active
         app = self.stop("he.zhiming", unit_bj, "transfer_out", d - dt.timedelta(days=10), note="调往外省工作。")
         application_approve(actor=off_bj, application=app, note="已办理转出。")  # terminated
+        # correcting a decision takes two: the officer asks, another (here the administrator) confirms
+        app = self.stop("ma.li", unit_bj, "resignation", d - dt.timedelta(days=4), note="合同期满。")
+        app = application_approve(actor=off_bj, application=app, note="准予停保。")
+        application_revoke(actor=off_bj, application=app, reason="单位报错人员，待复核。")  # revocation requested
+        app = self.stop("qian.wei", unit_bj, "resignation", d - dt.timedelta(days=6), note="合同期满。")
+        app = application_approve(actor=off_bj, application=app, note="准予停保。")
+        app = application_revoke(actor=off_bj, application=app, reason="该职工未离职，单位误报。")
+        application_confirm_revocation(actor=self.users["admin"], application=app)  # revoked: card active again
 
         # Chengdu: a unit's resignation stop is handled on the spot; enlistment is reviewed.
         self.stop("yang.fan", unit_cd, "resignation", d - dt.timedelta(days=3), note="个人原因离职。")  # 即办件

@@ -91,6 +91,7 @@ class Policy(Table):
     title_en = property(lambda self: self.head.title_en)
     start_ahead_months = property(lambda self: self.procedure.start_ahead_months)
     review_stages = property(lambda self: self.procedure.review_stages)
+    check_days = property(lambda self: self.procedure.check_days)
 
     @property
     def title(self) -> str:

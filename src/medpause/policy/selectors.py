@@ -209,6 +209,8 @@ def requirements_basis(*, policy: Policy, reason: Reason, kind: str) -> dict[str
         "review_stages": policy.basis(policy.procedure, "review_stages"),
         "personal_account_usable_during_stop": policy.basis(policy.personal_account, "usable_during_stop"),
     }
+    if policy.review_stages > 1 and policy.check_days:
+        out["check_days"] = policy.basis(policy.procedure, "check_days")
     if kind == "stop":
         out["start_ahead_months"] = policy.basis(policy.procedure, "start_ahead_months")
     if reason.max_duration_months:
@@ -284,6 +286,7 @@ def requirements_for(
         "on_the_spot_for_units": reason.on_the_spot_for_units,
         "start_ahead_months": policy.start_ahead_months if kind == "stop" else None,
         "review_stages": policy.review_stages,
+        "check_days": policy.check_days if policy.review_stages > 1 else None,
         "waiting": _waiting_items(policy, reason),
         "personal_account_usable_during_stop": policy.personal_account.usable_during_stop,
         "basis": basis,

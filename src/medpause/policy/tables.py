@@ -216,12 +216,15 @@ class Transfer(Cited):
 
 
 class Procedure(Cited):
-    """How far ahead a stop may start, and how many officers decide an application in turn."""
+    """How far ahead a stop may start, and how many officers decide an application in turn;
+    with two, `check_days` is the first stage's time limit (working days) and the final
+    decision has what is left of the reason's `review_days` (cases.rules.stage_days)."""
 
-    VALUES = ("start_ahead_months", "review_stages")
+    VALUES = ("start_ahead_months", "review_stages", "check_days")
 
     start_ahead_months: Count
-    review_stages: Annotated[Count, Field(ge=1)]
+    review_stages: Annotated[Count, Field(ge=1, le=2)]
+    check_days: Annotated[Count, Field(ge=1)] | None = None  # none: each stage has the whole review_days
 
 
 class GeneralConsequences(Cited):

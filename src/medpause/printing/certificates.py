@@ -10,7 +10,7 @@ from reportlab.platypus import Table
 from medpause.cases.selectors import application_policy, suspensions_of
 from medpause.common.dates import today
 from medpause.common.errors import NotFound
-from medpause.coverage.selectors import current_card_status
+from medpause.coverage.selectors import SCHEDULED, current_cover, period_state
 from medpause.policy.selectors import policy_in_force
 from medpause.printing import labels
 from medpause.printing.forms import FormGrid, citation
@@ -61,7 +61,20 @@ def _reason_name(suspension, fallback_policy) -> str:
     return reason.name if reason else suspension.reason
 
 
-def _suspensions_table(suspensions, policy) -> list:
+def _until(s, day) -> str:
+    """The second column of a stop: its last day, or what it is on the day of issue."""
+    if period_state(start=s.start_date, end=s.end_date, day=day) == SCHEDULED:
+        return _("scheduled: not begun")
+    if s.end_date:
+        return fmt_date(s.end_date)
+    if s.terminating:
+        return _("for good")
+    if s.planned_end_date:
+        return _("ongoing (planned end %(date)s)") % {"date": fmt_date(s.planned_end_date)}
+    return _("ongoing")
+
+
+def _suspensions_table(suspensions, policy, day) -> list:
     if not suspensions:
         return [p(_("No stop of the insurance is recorded."), "body")]
     widths = [26, 78, 96, CONTENT_WIDTH - 26 - 78 - 96 - 80 - 80, 80, 80]
@@ -69,14 +82,7 @@ def _suspensions_table(suspensions, policy) -> list:
              p(_("Reason"), "label", bold=True), p(_("Kind"), "label", bold=True),
              p(_("Benefits again from"), "label", bold=True)]]
     for n, s in enumerate(suspensions, 1):
-        if s.end_date:
-            until = fmt_date(s.end_date)
-        elif s.terminating:
-            until = _("for good")
-        else:
-            until = _("ongoing")
-            if s.planned_end_date:
-                until = _("ongoing (planned end %(date)s)") % {"date": fmt_date(s.planned_end_date)}
+        until = _until(s, day)
         kind = _("Termination") if s.terminating else _("Suspension")
         rows.append([p(str(n), "cell"), p(fmt_date(s.start_date), "cell"), p(until, "cell"),
                      p(_reason_name(s, policy), "cell"), p(kind, "cell"), p(fmt_date(s.benefits_from), "cell")])
@@ -84,7 +90,8 @@ def _suspensions_table(suspensions, policy) -> list:
 
 
 def _participation(person, card, region, policy, issued, viewer) -> tuple[list, dict]:
-    status = current_card_status(person=person)
+    cover = current_cover(person=person)
+    status = cover.status
     suspensions = suspensions_of(user=viewer, person=person)
     since = card.issued_on if card else None
     scheme = _("the basic medical insurance for employees")
@@ -96,16 +103,21 @@ def _participation(person, card, region, policy, issued, viewer) -> tuple[list, 
         "since": fmt_date(since), "category": labels.label(labels.CATEGORY, person.category),
         "date": issued.isoformat(), "status": labels.label(labels.CARD_STATUS, status),
     }
+    if cover.scheduled_from:
+        statement += " " + _(
+            "A stop of the insurance is approved from %(start)s: the card can be used until the day before."
+        ) % {"start": fmt_date(cover.scheduled_from)}
     g = FormGrid()
     g.pair(_("Insured since"), fmt_date(since), _("Card status on %(date)s") % {"date": issued.isoformat()},
            labels.label(labels.CARD_STATUS, status))
     story = [
         p(statement, "statement"), gap(8),
         section(_("Insured person")), _person_grid(person, card), g.table(), gap(8),
-        section(_("Periods the insurance was stopped")), gap(3), *_suspensions_table(suspensions, policy),
+        section(_("Periods the insurance was stopped")), gap(3), *_suspensions_table(suspensions, policy, issued),
     ]
     fields = {
         "status": status,
+        "scheduled_from": fmt_date(cover.scheduled_from) if cover.scheduled_from else None,
         "insured_since": fmt_date(since),
         "suspensions": [
             [fmt_date(s.start_date), fmt_date(s.end_date), s.reason, s.terminating, fmt_date(s.benefits_from)]

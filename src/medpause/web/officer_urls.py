@@ -18,6 +18,15 @@ urlpatterns = [
         "applications/<int:pk>/request-supplement/", application.application_action,
         {"action": Action.REQUEST_SUPPLEMENT}, name="request_supplement",
     ),
+    path("applications/<int:pk>/revoke/", application.application_action, {"action": Action.REVOKE}, name="revoke"),
+    path(
+        "applications/<int:pk>/confirm-revocation/", application.application_action,
+        {"action": Action.CONFIRM_REVOCATION}, name="confirm_revocation",
+    ),
+    path(
+        "applications/<int:pk>/cancel-revocation/", application.application_action,
+        {"action": Action.CANCEL_REVOCATION}, name="cancel_revocation",
+    ),
     path("applications/<int:pk>/documents/<int:document_pk>/", application.document, name="document"),
     path("applications/<int:pk>/documents/<int:document_pk>/preview/", preview.document_preview,
          name="document_preview"),

@@ -24,19 +24,23 @@ from medpause.accounts.permissions import (
 )
 from medpause.api.errors import errors
 from medpause.api.pdf import PDF_OPENAPI, pdf_response
-from medpause.api.schemas import Day, Id, Input, Kind, ObjectId, StatusOut, Timestamp, links
+from medpause.api.schemas import Day, Id, Input, Kind, Money, ObjectId, StatusOut, Timestamp, links
 from medpause.audit.services import audit_read
 from medpause.cases import services
 from medpause.cases.selectors import application_get, missing_documents
 from medpause.cases.selectors.keyset import Position
-from medpause.cases.selectors.queue import queue_page, review_queue
+from medpause.cases.selectors.queue import queue_page, review_queue, review_stage
 from medpause.cases.states import allowed_actions
 from medpause.common.errors import DomainError
+from medpause.coverage.selectors import settlements_to_reprocess
 from medpause.registry.selectors import person_get
 
 router = Router(tags=["applications"])
 
-StatusCode = Literal["draft", "submitted", "in_review", "supplement_requested", "approved", "rejected", "withdrawn"]
+StatusCode = Literal[
+    "draft", "submitted", "in_review", "checked", "supplement_requested", "approved", "rejected", "withdrawn",
+    "revocation_requested", "revoked",
+]
 Note = Field("", max_length=2000)
 
 
@@ -78,6 +82,14 @@ class HistoryOut(Schema):
     note: str
 
 
+class ReprocessOut(Schema):
+    id: int
+    institution_reference: str
+    date: Day = Field(description="the day of care")
+    amount: Money
+    refusal_code: str = Field(description="why it was refused then")
+
+
 class ApplicationOut(Schema):
     id: int
     reference: str
@@ -99,10 +111,17 @@ class ApplicationOut(Schema):
     allowed_actions: list[str]
     submitted_at: Timestamp | None
     first_submitted_at: Timestamp | None
-    due_date: Day | None = Field(description="the review is due by this day")
+    due_date: Day | None = Field(description="the review is due by this day (with two stages: the waiting stage's)")
+    review_stage: int | None = Field(
+        description="where the policy has two review stages: the one waiting for an officer, 1 (check) or 2 (final)"
+    )
     decided_at: Timestamp | None
     decision_note: str
     supplement_groups: list[str]
+    revocation_reason: str = Field(description="why an officer asked to revoke the decision")
+    settlements_to_reprocess: list[ReprocessOut] = Field(
+        description="once revoked: the settlements refused because of the decision, to settle again"
+    )
     created_at: Timestamp
 
 
@@ -118,6 +137,7 @@ class ApplicationItem(Schema):
     end_date: Day | None
     first_submitted_at: Timestamp | None
     due_date: Day | None
+    review_stage: int | None = Field(description="two-stage review: the stage waiting, 1 or 2; else null")
     created_at: Timestamp
 
 
@@ -148,6 +168,17 @@ class RejectIn(Input):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class RevokedDetails(Schema):
+    settlements_to_reprocess: list[ReprocessOut] = Field(
+        description="refused because of the revoked decision: the institution may settle them again (new reference)"
+    )
+
+
+class RevokedOut(Schema):
+    status: str = Field(examples=["revoked"])
+    details: RevokedDetails
+
+
 class SupplementIn(Input):
     reason: str = Field(min_length=1, max_length=2000)
     documents: list[str] = Field(min_length=1, max_length=50, description="document group codes")
@@ -158,7 +189,7 @@ def _item(app) -> dict:
         "id": app.pk, "reference": app.reference, "kind": app.kind, "status": app.status, "person_id": app.person_id,
         "applicant_type": app.applicant_type, "reason": app.reason, "start_date": app.start_date,
         "end_date": app.end_date, "first_submitted_at": app.first_submitted_at, "due_date": app.due_date,
-        "created_at": app.created_at,
+        "review_stage": review_stage(app), "created_at": app.created_at,
     }
 
 
@@ -187,6 +218,8 @@ def _detail(user, app) -> dict:
         "decided_at": app.decided_at,
         "decision_note": app.decision_note,
         "supplement_groups": list(app.supplement_groups or []),
+        "revocation_reason": app.revocation_reason,
+        "settlements_to_reprocess": settlements_to_reprocess(application=app) if app.revocation_effect else [],
     }
 
 
@@ -393,6 +426,35 @@ def application_request_supplement(request, payload: SupplementIn, application_i
     app = services.application_request_supplement(
         actor=user, application=app, reason=payload.reason, documents=payload.documents
     )
+    return Status(200, {"status": app.status})
+
+
+@router.post("/{application_id}/revoke", response={200: StatusOut, **errors(400, 401, 403, 404, 409, 422)},
+             summary="Ask to revoke an approval (officer of the region)")
+def application_revoke(request, payload: RejectIn, application_id: Path[ObjectId]):
+    """From `approved` -> `revocation_requested`; cover is unchanged until another officer confirms."""
+    user, app = _get(request, application_id, *BUREAU)
+    app = services.application_revoke(actor=user, application=app, reason=payload.reason)
+    return Status(200, {"status": app.status})
+
+
+@router.post("/{application_id}/confirm-revocation",
+             response={200: RevokedOut, **errors(400, 401, 403, 404, 409)},
+             summary="Confirm a revocation (another officer of the region)")
+def application_confirm_revocation(request, application_id: Path[ObjectId]):
+    """-> `revoked`: the approval's effect on cover is undone from its start. The officer who
+    asked for it: 403 `four_eyes`."""
+    user, app = _get(request, application_id, *BUREAU)
+    app = services.application_confirm_revocation(actor=user, application=app)
+    return Status(200, {"status": app.status,
+                        "details": {"settlements_to_reprocess": settlements_to_reprocess(application=app)}})
+
+
+@router.post("/{application_id}/cancel-revocation", response={200: StatusOut, **errors(400, 401, 403, 404, 409)},
+             summary="Keep the decision after all (officer of the region)")
+def application_cancel_revocation(request, application_id: Path[ObjectId], payload: WithdrawIn | None = None):
+    user, app = _get(request, application_id, *BUREAU)
+    app = services.application_cancel_revocation(actor=user, application=app, note=payload.note if payload else "")
     return Status(200, {"status": app.status})
 
 

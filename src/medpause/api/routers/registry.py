@@ -33,9 +33,10 @@ from medpause.api.schemas import (
 from medpause.audit.services import audit_read
 from medpause.cases.selectors import suspensions_of
 from medpause.cases.services.employment import employment_start
+from medpause.common.dates import today
 from medpause.common.errors import Forbidden, NotFound
 from medpause.common.masking import mask_id_number
-from medpause.coverage.selectors import current_card_status
+from medpause.coverage.selectors import current_cover, period_state
 from medpause.policy.selectors import region_get
 from medpause.registry.selectors import (
     contributions_of,
@@ -139,6 +140,9 @@ class PersonOut(Schema):
     retired: bool
     card_number: str
     card_status: CardStatus
+    scheduled_stop_from: Day | None = Field(
+        description="the first day of a stop approved but not begun: the card works until the day before"
+    )
     card_issued_on: Day
 
 
@@ -159,6 +163,9 @@ class SuspensionOut(Schema):
     id: int
     start_date: Day
     end_date: Day | None = Field(description="last suspended day; null while suspended")
+    state: Literal["scheduled", "current", "ended"] = Field(
+        description="today: `scheduled` before its first day (the card still works), `current`, or `ended`"
+    )
     planned_end_date: Day | None
     reason: str
     terminating: bool
@@ -193,6 +200,7 @@ class PersonToEmployOut(Schema):
 
 def _person_out(user, person) -> dict:
     card = person.card
+    cover = current_cover(person=person)
     return {
         "id": person.pk,
         "name": person.name,
@@ -203,7 +211,8 @@ def _person_out(user, person) -> dict:
         "contribution_base": person.contribution_base,
         "retired": person.retired,
         "card_number": card.number,
-        "card_status": current_card_status(person=person),
+        "card_status": cover.status,
+        "scheduled_stop_from": cover.scheduled_from,
         "card_issued_on": card.issued_on,
     }
 
@@ -325,9 +334,11 @@ def person_contributions(request, person_id: Path[ObjectId]):
 def person_suspensions(request, person_id: Path[ObjectId]):
     user = require_role(request.auth, *CASEWORK)
     person = person_get(user=user, person_id=person_id)
+    day = today()
     return Status(200, [
         {
             "id": s.pk, "start_date": s.start_date, "end_date": s.end_date, "planned_end_date": s.planned_end_date,
+            "state": period_state(start=s.start_date, end=s.end_date, day=day),
             "reason": s.reason, "terminating": s.terminating, "benefits_from": s.benefits_from,
             "application_id": s.stop_application_id, "resume_application_id": s.resume_application_id,
             "created_at": s.created_at,

@@ -84,6 +84,9 @@ class RequirementsOut(Schema):
     on_the_spot_for_units: bool
     start_ahead_months: int | None = Field(description="how far ahead a stop may start (stop only)")
     review_stages: int = Field(description="officers who decide in turn: 1, or 2 (a check, then a decision)")
+    check_days: int | None = Field(
+        None, description="with two stages: the check's working days; the final decision has the rest of review_days"
+    )
     waiting: list[WaitingRuleOut] = Field(description="waiting periods after a break, for the reason's categories")
     personal_account_usable_during_stop: bool
     basis: dict[str, Basis] = Field(

@@ -12,7 +12,7 @@ from django.db.models import F, Q, QuerySet
 from medpause.accounts.permissions import IN_BUREAU_HANDS, applications_visible_to
 from medpause.cases.models import Application
 from medpause.cases.selectors.keyset import Page, Position, rows_after, rows_before
-from medpause.cases.states import PENDING_STATUSES, Status
+from medpause.cases.states import PENDING_STATUSES, Status, waiting_stage
 from medpause.common.dates import add_working_days
 from medpause.policy.models import NATIONAL, PolicyVersion, Region
 from medpause.policy.selectors import policy_of
@@ -127,6 +127,12 @@ def bureau_applications_of(*, user, person_id: int) -> QuerySet[Application]:
 def queue_regions() -> list[Region]:
     """The regions that have applications, for an administrator's region filter."""
     return list(Region.objects.filter(application__isnull=False).distinct().order_by("code"))
+
+
+def review_stage(app: Application) -> int | None:
+    """The review stage that waits for an officer (1 or 2) where the application's policy has
+    two; None otherwise (cases.states.waiting_stage)."""
+    return waiting_stage(app.status, policy_of(app.policy_version).review_stages)
 
 
 def reason_name(policy_version: PolicyVersion, code: str) -> str:

@@ -3,6 +3,11 @@ documents, and the transitions."""
 
 from medpause.cases.services.create import application_create
 from medpause.cases.services.documents import document_add, document_remove, removable
+from medpause.cases.services.revocation import (
+    application_cancel_revocation,
+    application_confirm_revocation,
+    application_revoke,
+)
 from medpause.cases.services.transitions import (
     application_approve,
     application_decide_by_rule,
@@ -27,4 +32,7 @@ __all__ = [
     "application_withdraw",
     "application_decide_by_rule",
     "application_update",
+    "application_revoke",
+    "application_confirm_revocation",
+    "application_cancel_revocation",
 ]

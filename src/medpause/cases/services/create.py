@@ -36,7 +36,7 @@ def application_create(
         if not reason:
             raise Refused("missing_field", _("Choose the reason for stopping."), details={"field": "reason"})
         reason_obj = reason_get(policy=policy, code=reason)
-        check_stop(person=person, reason=reason_obj, applicant_type=applicant_type, start_date=start_date,
+        check_stop(person=person, policy=policy, reason=reason_obj, applicant_type=applicant_type, start_date=start_date,
                    end_date=end_date)
     else:
         if suspension_id is None:

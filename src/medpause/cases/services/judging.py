@@ -19,8 +19,8 @@ from medpause.policy.schema import Policy, Reason
 
 
 def check_stop(
-    *, person, reason: Reason, applicant_type: str, start_date: dt.date, end_date: dt.date | None,
-    on: dt.date | None = None, exclude_application_id: int | None = None, lock: bool = False,
+    *, person, policy: Policy, reason: Reason, applicant_type: str, start_date: dt.date,
+    end_date: dt.date | None, on: dt.date | None = None, exclude_application_id: int | None = None, lock: bool = False,
 ) -> list[rules.StopPeriod]:
     """Judge a stop; returns the person's recorded suspensions (an approval's effect reads them)."""
     recorded, pending = stop_facts(person=person, exclude_application_id=exclude_application_id, lock=lock)
@@ -28,6 +28,7 @@ def check_stop(
         rules.judge_stop(
             person=person_facts(person, on=start_date), reason=reason, applicant_type=applicant_type, start=start_date,
             end=end_date, today=on or today(), recorded=recorded, pending=pending,
+            ahead_months=policy.start_ahead_months,
         )
     except rules.Refusal as refusal:
         raise refusal.error() from None

@@ -98,9 +98,12 @@ def application_submit(*, actor, application: Application, consequences_acknowle
     now = timezone.now()
     if action == Action.SUBMIT:
         app.first_submitted_at = now
-        app.due_date = add_working_days(today(), reason.review_days)
+        app.due_date = add_working_days(today(), rules.stage_days(policy=policy, reason=reason, stage=1))
         if app.kind == Kind.STOP:
             app.consequences_acknowledged_at = now
+    elif policy.review_stages > 1:  # resubmitted: the review starts again at its first stage
+        app.due_date = add_working_days(today(), rules.stage_days(policy=policy, reason=reason, stage=1))
+        app.checked_by, app.checked_at = None, None
     app.submitted_at = now
     _move(app, action, actor=actor, role=role)
     if action == Action.SUBMIT and rules.decided_on_the_spot(applicant_type=app.applicant_type, reason=reason):
@@ -115,7 +118,7 @@ def _judge(app: Application, policy, *, lock: bool = False, suspension: Suspensi
     on = timezone.localdate(app.created_at)
     if app.kind == Kind.STOP:
         return check_stop(
-            person=app.person, reason=policy.reasons[app.reason], applicant_type=app.applicant_type,
+            person=app.person, policy=policy, reason=policy.reasons[app.reason], applicant_type=app.applicant_type,
             start_date=app.start_date, end_date=app.end_date, on=on, exclude_application_id=app.pk, lock=lock,
         )
     # a second draft resumption of the same stop, or a stop resumed meanwhile
@@ -212,14 +215,34 @@ def _apply_approval(app: Application) -> dict:
 
 @transaction.atomic
 def application_approve(*, actor, application: Application, note: str = "") -> Application:
+    """Approve; where the policy has two review stages, the first approval is the check
+    (-> `checked`, the final stage's time limit starts) and the final one must come from
+    another officer (`four_eyes`)."""
     person_lock(application.person_id)  # first: the approval writes the person's coverage
     app = _lock(application)
     role = _check_actor(actor, app, Action.APPROVE)  # rights first: a caller who may never do this hears so
+    policy = application_policy(app)
+    if policy.review_stages > 1 and app.status != Status.CHECKED:
+        return _check(app, policy, actor=actor, role=role, note=note)
     target_of(app.status, Action.APPROVE)
     check_four_eyes(actor=actor, application=app)  # whoever filed it does not decide it
+    if app.status == Status.CHECKED:
+        refusal = rules.second_stage_refusal(decider_id=getattr(actor, "pk", None), checker_id=app.checked_by_id)
+        if refusal is not None:
+            raise refusal.error()
     effect = _apply_approval(app)
     app.decided_at, app.decided_by, app.decision_note = timezone.now(), actor, (note or "").strip()
     return _move(app, Action.APPROVE, actor=actor, role=role, note=(note or "").strip(), data=effect)
+
+
+def _check(app: Application, policy, *, actor, role: str, note: str) -> Application:
+    """The first of two review stages: the application waits for the final decision, whose
+    time limit starts now (cases.rules.stage_days)."""
+    target_of(app.status, Action.CHECK)
+    check_four_eyes(actor=actor, application=app)
+    app.checked_by, app.checked_at = actor, timezone.now()
+    app.due_date = add_working_days(today(), rules.stage_days(policy=policy, reason=policy.reasons[app.reason], stage=2))
+    return _move(app, Action.CHECK, actor=actor, role=role, note=(note or "").strip())
 
 
 @transaction.atomic

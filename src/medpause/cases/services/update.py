@@ -37,7 +37,7 @@ def application_update(
         if app.kind == Kind.STOP:
             reason_obj = reason_get(policy=policy, code=reason or app.reason)
             check_stop(
-                person=app.person, reason=reason_obj, applicant_type=app.applicant_type, start_date=start_date,
+                person=app.person, policy=policy, reason=reason_obj, applicant_type=app.applicant_type, start_date=start_date,
                 end_date=end_date, exclude_application_id=app.pk,
             )
             app.reason, app.end_date = reason_obj.code, end_date

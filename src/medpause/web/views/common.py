@@ -49,6 +49,7 @@ FIELD_OF_CODE = {
     "invalid_dates": "start_date",
     "duration_exceeds_limit": "end_date",
     "start_date_too_early": "start_date",
+    "start_date_too_late": "start_date",
     "missing_field": None,
     "reason_not_allowed_for_applicant": "reason",
     "reason_not_allowed_for_category": "reason",

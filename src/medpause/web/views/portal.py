@@ -17,7 +17,7 @@ from medpause.cases.selectors import current_suspension, suspensions_of
 from medpause.common.dates import today
 from medpause.common.errors import DomainError
 from medpause.coverage.backpay import gap_offer
-from medpause.coverage.selectors import card_status_on
+from medpause.coverage.selectors import card_status_on, period_state
 from medpause.notices.delivery import notice_path
 from medpause.notices.selectors import notices_for
 from medpause.notices.services import notice_text
@@ -50,12 +50,14 @@ def coverage_context(viewer, person) -> dict:
     periods = []
     for s in suspensions_of(user=viewer, person=person):
         reason = policy.reasons.get(s.reason)
-        periods.append({"s": s, "reason_name": reason.name if reason else s.reason})
+        periods.append({"s": s, "reason_name": reason.name if reason else s.reason,
+                        "state": period_state(start=s.start_date, end=s.end_date, day=day)})
     return {
         "person": person, "card": card, "status": status.status,
         "status_label": CARD_STATUS_LABELS.get(status.status, status.status),
         "status_hint": CARD_STATUS_HINTS.get(status.status, ""),
         "benefits_from": status.benefits_from, "today": day, "periods": periods,
+        "scheduled_from": status.scheduled_from,
     }
 
 

@@ -31,6 +31,10 @@ NEXT_STEPS = {
     Status.REJECTED: _("The application was rejected. Sign in to read the reason and how to ask for a "
                        "review of the decision."),
     Status.WITHDRAWN: _("The application was withdrawn. Nothing more happens with it."),
+    Status.CHECKED: _("A first officer approved the application; a second officer takes the final decision by the "
+                      "date above."),
+    Status.REVOCATION_REQUESTED: _("The bureau is checking its decision again. Until it is confirmed, nothing changes."),
+    Status.REVOKED: _("The bureau revoked its decision: it no longer has any effect. Sign in to read why."),
 }
 
 

@@ -49,8 +49,9 @@ def home(request):
     day = today()
     employees = []
     for person in page:
-        status = card_status_on(person=person, day=day).status
-        employees.append({"p": person, "status": status, "status_label": CARD_STATUS_LABELS.get(status, status)})
+        cover = card_status_on(person=person, day=day)
+        employees.append({"p": person, "status": cover.status, "scheduled_from": cover.scheduled_from,
+                          "status_label": CARD_STATUS_LABELS.get(cover.status, cover.status)})
     pending = applications_visible_to(request.user).filter(status__in=OPEN_STATUSES).count()
     notices = [{"n": n, "url": notice_path(n, request.user), "text": notice_text(n, for_unit=True)} for n in notices_for(request.user, limit=5)]
     return render(request, "web/unit/home.html", {

@@ -236,7 +236,7 @@ def _reason(request, scope, kind, state, app):
     ))
 
 
-def _stop_date_hints(reason) -> tuple[str, str]:
+def _stop_date_hints(reason, ahead_months: int) -> tuple[str, str]:
     day = today()
     if reason.backdate_days:
         earliest = rules.earliest_start(reason, day)
@@ -244,6 +244,8 @@ def _stop_date_hints(reason) -> tuple[str, str]:
             "date": earliest.isoformat(), "days": reason.backdate_days, "example": day.isoformat()}
     else:
         start_hint = gettext("The stop can start today at the earliest (%(date)s).") % {"date": day.isoformat()}
+    start_hint += " " + gettext("The latest first day is %(date)s (%(months)d months ahead).") % {
+        "date": rules.latest_start(ahead_months, day).isoformat(), "months": ahead_months}
     if not reason.resumable:
         end_hint = ""
     elif reason.max_duration_months:
@@ -264,7 +266,7 @@ def _dates(request, scope, kind, state, app):
     if reason is None:
         state["reason"] = ""
         return _next(request, scope, kind, state)
-    start_hint, end_hint = _stop_date_hints(reason)
+    start_hint, end_hint = _stop_date_hints(reason, policy.start_ahead_months)
     form_kwargs = {"reason": reason, "start_hint": start_hint, "end_hint": end_hint}
     errors = []
     if request.method == "POST":

@@ -24,14 +24,18 @@ from medpause.cases.selectors import (
 from medpause.cases.selectors.queue import bureau_applications_of
 from medpause.cases.services import (
     application_approve,
+    application_cancel_revocation,
+    application_confirm_revocation,
     application_reject,
     application_request_supplement,
+    application_revoke,
     application_take,
 )
 from medpause.cases.services.judging import may_decide
-from medpause.cases.states import PENDING_STATUSES, Action, allowed_actions
+from medpause.cases.states import PENDING_STATUSES, Action, Status, allowed_actions
 from medpause.common.dates import today
 from medpause.common.errors import DomainError, NotFound
+from medpause.coverage.selectors import settlements_to_reprocess
 from medpause.web.views.officer.common import (
     application_or_404,
     coverage,
@@ -44,15 +48,20 @@ from medpause.web.views.officer.common import (
 from medpause.web.views.officer.forms import DECISION_FORMS, decision_form
 
 OTHERS_SHOWN = 20  # the person's latest other applications; all of them are on the person's page
-REVIEW_ACTIONS = (Action.TAKE, Action.APPROVE, Action.REJECT, Action.REQUEST_SUPPLEMENT)
+DECISIONS = (Action.APPROVE, Action.REJECT, Action.REQUEST_SUPPLEMENT)  # four eyes: not by whoever filed it
+REVIEW_ACTIONS = (Action.TAKE, *DECISIONS, Action.REVOKE, Action.CONFIRM_REVOCATION, Action.CANCEL_REVOCATION)
 VIEWABLE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # A document is shown inside the page's frame: nothing in it may run or load anything else.
 DOCUMENT_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 DONE_MESSAGES = {
     Action.TAKE: _("You took application %(reference)s into review."),
     Action.APPROVE: _("Application %(reference)s is approved."),
+    Action.CHECK: _("Application %(reference)s is checked: another officer takes the final decision."),
     Action.REJECT: _("Application %(reference)s is rejected."),
     Action.REQUEST_SUPPLEMENT: _("More documents were asked for on application %(reference)s."),
+    Action.REVOKE: _("The revocation of application %(reference)s waits for another officer."),
+    Action.CONFIRM_REVOCATION: _("Application %(reference)s is revoked: its effect on cover is undone."),
+    Action.CANCEL_REVOCATION: _("The decision on application %(reference)s stands."),
 }
 
 
@@ -135,13 +144,21 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
     documents = list(documents_visible_to(request.user, app))
     allowed = [a for a in allowed_actions(app.status) if a in REVIEW_ACTIONS]
     # four eyes: whoever filed it or added documents sees the decisions, but not to take them
-    four_eyes = any(a != Action.TAKE for a in allowed) and not may_decide(actor=request.user, application=app)
+    four_eyes = any(a in DECISIONS for a in allowed) and not may_decide(actor=request.user, application=app)
     if four_eyes:
-        allowed = [a for a in allowed if a == Action.TAKE]
+        allowed = [a for a in allowed if a not in DECISIONS]
+    # the officer who asked for a revocation does not confirm it
+    asked_revocation = app.revocation_requested_by_id == request.user.pk and Action.CONFIRM_REVOCATION in allowed
+    if asked_revocation:
+        allowed.remove(Action.CONFIRM_REVOCATION)
+    # two stages: the officer who approved the first does not take the final decision
+    checked_it = app.status == Status.CHECKED and app.checked_by_id == request.user.pk and Action.APPROVE in allowed
+    if checked_it:
+        allowed.remove(Action.APPROVE)
     bound = bound or {}
     action_forms = {
         DECISION_FORMS[action][0]: bound.get(action) or decision_form(action, app)
-        for action in allowed if action != Action.TAKE
+        for action in allowed if action in DECISION_FORMS
     }
     others = list(bureau_applications_of(user=request.user, person_id=app.person_id).exclude(pk=app.pk)[
         : OTHERS_SHOWN + 1])
@@ -163,7 +180,13 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
         "others_more": len(others) > OTHERS_SHOWN,
         "allowed": allowed,
         "four_eyes": four_eyes,
+        "asked_revocation": asked_revocation,
+        "checked_it": checked_it,
+        "first_stage": policy.review_stages > 1 and app.status != Status.CHECKED,
         "can_take": Action.TAKE in allowed,
+        "can_confirm_revocation": Action.CONFIRM_REVOCATION in allowed,
+        "can_cancel_revocation": Action.CANCEL_REVOCATION in allowed,
+        "to_reprocess": settlements_to_reprocess(application=app) if app.revocation_effect else [],
         "forms": action_forms,
         "posted_form": next(iter(bound.values()), None),
         "posted_action": next(iter(bound.keys()), None),
@@ -196,6 +219,12 @@ def _decide(action: str, actor, app: Application, data: dict) -> None:
         application_request_supplement(
             actor=actor, application=app, reason=data["reason"], documents=list(data["documents"])
         )
+    elif action == Action.REVOKE:
+        application_revoke(actor=actor, application=app, reason=data["reason"])
+    elif action == Action.CONFIRM_REVOCATION:
+        application_confirm_revocation(actor=actor, application=app)
+    elif action == Action.CANCEL_REVOCATION:
+        application_cancel_revocation(actor=actor, application=app)
 
 
 @officer_only
@@ -211,7 +240,9 @@ def application_action(request, pk: int, action: str):
     except DomainError as exc:
         app = application_or_404(request, pk)
         return _application_page(request, app, bound=bound, errors=[("", error_text(exc))], status=exc.status)
-    messages.success(request, DONE_MESSAGES[action] % {"reference": app.reference})
+    app.refresh_from_db(fields=["status"])
+    done = Action.CHECK if action == Action.APPROVE and app.status == Status.CHECKED else action
+    messages.success(request, DONE_MESSAGES[done] % {"reference": app.reference})
     return HttpResponseRedirect(reverse("officer:application", args=[app.pk]))
 
 

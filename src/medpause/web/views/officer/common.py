@@ -14,11 +14,11 @@ from medpause.accounts.models import Role
 from medpause.accounts.permissions import BUREAU, has_role, role_required
 from medpause.cases.models import Application
 from medpause.cases.selectors import application_get, suspensions_of
-from medpause.cases.selectors.queue import queue_regions, reason_name
+from medpause.cases.selectors.queue import queue_regions, reason_name, review_stage
 from medpause.cases.states import PENDING_STATUSES
 from medpause.common.dates import working_days_between
 from medpause.common.errors import DomainError, NotFound
-from medpause.coverage.selectors import card_status_on
+from medpause.coverage.selectors import card_status_on, period_state
 from medpause.policy.models import Region
 from medpause.policy.selectors import policy_in_force
 
@@ -67,6 +67,7 @@ class Row:
     reason_name: str
     days_left: int | None
     pending: bool
+    stage: int | None = None  # two-stage review: the stage that waits
 
     @property
     def overdue(self) -> bool:
@@ -101,6 +102,7 @@ def rows(apps, on: dt.date) -> list[Row]:
             reason_name=reason_name(a.policy_version, a.reason),
             days_left=left.get(a.due_date) if p else None,
             pending=p,
+            stage=review_stage(a),
         )
         for a, p in zip(apps, pending, strict=True)
     ]
@@ -140,12 +142,14 @@ def coverage(viewer, person, on: dt.date) -> dict:
                 except DomainError:
                     in_force[key] = None
             pv = in_force[key]
-        periods.append({"suspension": s, "reason_name": reason_name(pv, s.reason) if pv else s.reason})
+        periods.append({"suspension": s, "reason_name": reason_name(pv, s.reason) if pv else s.reason,
+                        "state": period_state(start=s.start_date, end=s.end_date, day=on)})
     return {
         "card": card,
         "status": status.status,
         "status_label": COVERAGE_LABELS.get(status.status, status.status),
         "benefits_from": status.benefits_from,
+        "scheduled_from": status.scheduled_from,
         "periods": periods,
         "on": on,
     }

@@ -73,16 +73,26 @@ class SupplementForm(forms.Form):
         field.choice_hints = {code: _("Required for this reason") for code in required}
 
 
-# The decision forms by action: (form prefix, form class). Taking into review needs no form.
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the decision is wrong"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Another officer must confirm. The person and the unit will read this."),
+        error_messages={"required": _("Say why the decision is wrong.")},
+    )
+
+
+# The decision forms by action: (form prefix, form class). Taking into review and the second
+# officer's word on a revocation need no form.
 DECISION_FORMS = {
     Action.APPROVE: ("approve", ApproveForm),
     Action.REJECT: ("reject", RejectForm),
     Action.REQUEST_SUPPLEMENT: ("supplement", SupplementForm),
+    Action.REVOKE: ("revoke", RevokeForm),
 }
 
 
 def decision_form(action: str, application: Application, data=None):
-    if action == Action.TAKE:
+    if action not in DECISION_FORMS:
         return None
     prefix, form_class = DECISION_FORMS[action]
     kwargs = {"application": application} if form_class is SupplementForm else {}
