@@ -4,6 +4,11 @@ from django.test import Client
 
 from medpause.policy.models import PolicyVersion
 from medpause.policy.services import policies_load
+from tests.static_files import remember_static_files
+
+# Every test client builds its own middleware chain: WhiteNoise's table of static files is read
+# from disk once per process and per settings, not once per client (tests/static_files.py).
+remember_static_files()
 
 if "replica" not in django_settings.DATABASES:
     # A second alias for the read replica, mirroring the test database (MEDPAUSE_REPLICA_URL gives

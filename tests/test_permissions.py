@@ -94,6 +94,10 @@ def _quiet(settings):
     cache.clear()  # sign-in throttling counts in the cache
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDPAUSE_BATCH_RUNNER = "off"
+    # each role signs in once for the module (world.cookies): an officer's session must not end
+    # for want of a request while a slow machine walks the routes (the limit is tested in
+    # tests/accounts)
+    settings.MEDPAUSE_IDLE_MINUTES = 24 * 60
 
 
 def _build() -> SimpleNamespace:
@@ -179,10 +183,24 @@ def world(django_db_setup, django_db_blocker, media):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield _build()
+            world = _build()
+            world.cookies = {role: _signed_in_cookies(user) for role, user in world.users.items()}
+            yield world
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def _signed_in_cookies(user) -> dict[str, str]:
+    """The cookies of a whole sign-in (the one-time code included, as tests/conftest.py's
+    force_login gives it), made once per role in the world's transaction: each request of the walk
+    sends them from a new client, and the savepoint around the request undoes whatever it
+    wrote to the session."""
+    from tests.conftest import _fully_signed_in
+
+    client = Client()
+    _fully_signed_in(client, user)
+    return {name: morsel.value for name, morsel in client.cookies.items()}
 
 
 def _classify(response) -> Any:
@@ -201,7 +219,7 @@ def _ask_each_role(world, request) -> dict[str, Any]:
     for role in ROLES:
         client = Client()
         if role != "anonymous":
-            client.force_login(world.users[role])
+            client.cookies.load(world.cookies[role])
         with transaction.atomic():
             got[role] = _classify(request(client, role))
             transaction.set_rollback(True)
