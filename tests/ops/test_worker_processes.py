@@ -70,12 +70,12 @@ SLOW_WORKER = """
 import time
 from django.core.management import call_command
 from medpause.batches import apply
-original = apply._write_chunk
-def write_then_hang(*args, **kwargs):
-    original(*args, **kwargs)
+original = apply._stage_chunk
+def stage_then_hang(*args, **kwargs):
+    original(*args, **kwargs)  # a chunk staged and committed: nothing published yet
     print("WRITTEN", flush=True)
     time.sleep(600)
-apply._write_chunk = write_then_hang
+apply._stage_chunk = stage_then_hang
 call_command("worker", "--tick", "0.5", "--interval", "0.2", "--no-schedule")
 """
 
@@ -200,7 +200,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_is_replaced_and_the_batch_appl
     made = env.upload("task")
     doomed = env.start(code=SLOW_WORKER)
     try:
-        assert doomed.stdout.readline().strip() == "WRITTEN"  # its rows are written, not committed
+        assert doomed.stdout.readline().strip() == "WRITTEN"  # its rows are staged, not published
         held = env.state(made["batch"])
         assert (held["status"], held["stage"], held["applications"]) == ("validating", "applying", 0)
         assert held["claimed_by"].split(":")[1] == str(doomed.pid)
