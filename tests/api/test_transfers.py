@@ -120,3 +120,17 @@ def test_an_unknown_transfer_is_404_or_400(world, tid):
     r = world.api["officer"].get(f"/transfers/{tid}")
     assert r.status_code in (400, 404)
     error_of(r)
+
+
+def test_the_sheet_is_issued_once_sent_and_verifies(world):
+    tid = _request(world).json()["id"]
+    r = world.api["individual"].get(f"/transfers/{tid}/sheet.pdf")
+    assert r.status_code == 409 and error_of(r)["code"] == "not_sent"
+    world.api["officer"].post(f"/transfers/{tid}/send")
+    r = world.api["individual"].get(f"/transfers/{tid}/sheet.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF-")
+    from medpause.printing.models import IssuedDocument
+
+    code = IssuedDocument.objects.get(person=world.bj_employee).code
+    assert world.api["individual"].get(f"/certificates/{code}").json()["valid"] is True
+    assert world.api["unit_agent_sh"].get(f"/transfers/{tid}/sheet.pdf").status_code == 404
