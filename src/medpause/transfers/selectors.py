@@ -32,13 +32,15 @@ class Queue:
     incoming: list[Transfer]  # sent to here, to take in
 
 
-def transfer_queue(*, user, region_id: int) -> Queue:
-    """A region's open work: transfers to send out of it and to take into it, oldest due first."""
+def transfer_queue(*, user, region_id: int | None) -> Queue:
+    """A region's open work (every region's for None): transfers to send out of it and to take
+    into it, the earliest deadline first."""
     qs = transfers_visible_to(user)
-    return Queue(
-        outgoing=list(qs.filter(from_region_id=region_id, status=Status.REQUESTED).order_by("out_due", "id")),
-        incoming=list(qs.filter(to_region_id=region_id, status=Status.SENT).order_by("in_due", "id")),
-    )
+    out, into = {"status": Status.REQUESTED}, {"status": Status.SENT}
+    if region_id is not None:
+        out["from_region_id"], into["to_region_id"] = region_id, region_id
+    return Queue(outgoing=list(qs.filter(**out).order_by("out_due", "id")),
+                 incoming=list(qs.filter(**into).order_by("in_due", "id")))
 
 
 def working_days_left(due: dt.date | None, *, on: dt.date | None = None) -> int | None:

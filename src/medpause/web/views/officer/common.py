@@ -32,7 +32,8 @@ COVERAGE_LABELS = {
     "waiting": _("Waiting period: no benefits yet"),
     "unknown": _("Unknown"),
 }
-SECTIONS = {"queue.html": "queue", "application.html": "queue", "statistics.html": "statistics"}
+SECTIONS = {"queue.html": "queue", "application.html": "queue", "statistics.html": "statistics",
+            "transfers.html": "transfers", "transfer.html": "transfers"}
 
 
 def page(request, template: str, context: dict, status: int = 200):
