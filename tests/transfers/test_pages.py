@@ -52,3 +52,26 @@ def test_send_receive_and_refuse_through_the_pages(setup):
     assert r.status_code == 302 and Transfer.objects.get(pk=t.pk).status == "received"
     page = c["sh"].get(f"/officer/transfers/{t.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "已转入" in page and 'id="refuse-button"' not in page
+
+
+def test_the_persons_coverage_pages_and_certificate_show_both_regions(setup, tmp_path):
+    from django.utils import translation
+
+    from medpause.printing.certificates import certificate_pdf
+    from medpause.transfers.services import transfer_receive, transfer_send
+    from tests.printing.conftest import Pdf
+
+    t, c = setup
+    bj, sh = make_user("officer", region="110000"), make_user("officer", region="310000")
+    transfer_send(actor=bj, transfer_id=t.pk)
+    transfer_receive(actor=sh, transfer_id=t.pk)
+    page = c["sh"].get(f"/officer/persons/{t.person_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    table = page.split('id="transfers-table"')[1].split("</table>")[0]
+    assert "北京" in table and "上海" in table and "已转入" in table
+    me = Client()
+    me.force_login(t.requested_by)
+    mine = me.get("/me/coverage/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="transfers-table"' in mine and "Beijing" in mine and "Shanghai" in mine
+    with translation.override("zh-hans"):
+        pdf = Pdf(certificate_pdf(person=t.person, kind="participation", viewer=sh))
+    assert "转移接续" in pdf and "北京" in pdf and "上海" in pdf and "已转入" in pdf

@@ -21,6 +21,7 @@ from medpause.common.errors import DomainError, NotFound
 from medpause.coverage.selectors import card_status_on
 from medpause.policy.models import Region
 from medpause.policy.selectors import policy_in_force
+from medpause.transfers.selectors import transfers_of
 
 # Officers and administrators only; to anyone else the workbench does not admit it exists.
 officer_only = role_required(*BUREAU, conceal=True)
@@ -148,5 +149,6 @@ def coverage(viewer, person, on: dt.date) -> dict:
         "status_label": COVERAGE_LABELS.get(status.status, status.status),
         "benefits_from": status.benefits_from,
         "periods": periods,
+        "transfers": transfers_of(user=viewer, person_id=person.pk),
         "on": on,
     }
