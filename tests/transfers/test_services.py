@@ -175,3 +175,21 @@ def test_the_old_place_may_refuse_a_request(people):
     t = transfer_refuse(actor=people["bj"], transfer_id=t.pk, reason="人员信息有误")
     assert t.status == "refused" and Transfer.objects.get(pk=t.pk).refused_by == people["bj"]
     assert not Suspension.objects.filter(person=people["person"]).exists()
+
+
+def test_the_person_is_told_of_each_move_in_their_language(people):
+    from django.utils import translation
+
+    from medpause.notices.models import Notice
+    from medpause.notices.texts import notice_text
+
+    t = transfer_request(actor=people["self"], person_id=people["person"].pk, to_region="310000", date=today())
+    transfer_send(actor=people["bj"], transfer_id=t.pk)
+    transfer_refuse(actor=people["sh"], transfer_id=t.pk, reason="材料不全")
+    sent, refused = Notice.objects.filter(person=people["person"]).order_by("id")
+    assert (sent.code, refused.code) == ("transfer.send", "transfer.refuse")
+    with translation.override("en"):
+        assert "Beijing" in notice_text(sent) and "Shanghai" in notice_text(sent)
+    with translation.override("zh-hans"):
+        text = notice_text(refused)
+    assert "北京" in text and "上海" in text and "材料不全" in text and "%(" not in text

@@ -28,6 +28,7 @@ from medpause.common.dates import add_months, add_working_days, today
 from medpause.common.errors import Conflict, Forbidden, NotFound, Refused
 from medpause.coverage.account import balance_of
 from medpause.coverage.models import AccountEntry
+from medpause.notices.services import notice_send
 from medpause.policy.selectors import policy_in_force, region_get, transfer_working_days
 from medpause.registry.models import Card, Person
 from medpause.registry.services import card_number_new
@@ -145,6 +146,11 @@ def _move(transfer: Transfer, action: str, *, actor, note: str = "", data: dict 
     transfer.status = target
     transfer.save()
     _record(transfer, action, source, target, actor=actor, note=note, data=data)
+    source_region, target_region = transfer.from_region, transfer.to_region
+    notice_send(person_id=transfer.person_id, code=f"transfer.{action}", params={
+        "from_zh": source_region.name_zh, "from_en": source_region.name_en, "to_zh": target_region.name_zh,
+        "to_en": target_region.name_en, "date": transfer.date.isoformat(), "reason": note,
+    })
     return transfer
 
 
