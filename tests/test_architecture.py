@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("notices",),  # notices made from plain values, rendered when read
     ("cases",),  # applications, the state machine, suspensions, the reminder job
     ("coverage",),  # card status from suspensions, settlements, contributions recorded
+    ("transfers",),  # transfers between regions: their state machine, sending and taking in
     ("batches", "printing"),  # unit batch files; PDFs
     ("web", "api"),  # pages and the HTTP API
     ("ops",),  # set-up, serving, demo data

@@ -27,6 +27,7 @@ from medpause.ops.demo import DEMO_PASSWORD, LOGINS
 from medpause.registry.models import Person, Unit
 from medpause.registry.selectors import employment_on
 from medpause.registry.services import id_number_clean, uscc_clean
+from medpause.transfers.models import Transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,9 @@ def test_demo_creates_the_documented_world():
         start_date=today() + dt.timedelta(days=1),
     )
     assert current_card_status(person=wang) == "active"
+    # her transfer to Shanghai a week ahead: sent by Wuhan, waiting for Shanghai to take her in
+    move = Transfer.objects.get(person=wang)
+    assert (move.status, move.to_region.code, move.date) == ("sent", "310000", today() + dt.timedelta(days=7))
 
     # an approved resume with a waiting period (Wuhan: 3 months)
     waited = Suspension.objects.exclude(benefits_from=None).get()

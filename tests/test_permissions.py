@@ -43,6 +43,7 @@ from medpause.coverage.backpay import back_payment_request
 from medpause.coverage.services import contribution_record, settlement_create
 from medpause.notices.services import notify_application
 from medpause.printing.services import document_issue
+from medpause.transfers.services import transfer_request
 from tests.factories import PNG_1PX, id_number, make_person, make_unit, make_user, pdf_bytes, uscc_code
 from tests.web.conftest import upload_required
 
@@ -162,9 +163,10 @@ def _build() -> SimpleNamespace:
                               start_date=gap[0], end_date=add_months(gap[0], 2) - dt.timedelta(days=1))
     bill = back_payment_request(actor=users["officer"], person_id=owner_person.pk, from_month=f"{gap[0]:%Y-%m}",
                                 to_month=f"{gap[1]:%Y-%m}")
+    # the other person's insurance on its way to Shanghai, asked for and not yet sent
+    move = transfer_request(actor=users["other_person"], person_id=other_person.pk, to_region="310000", date=today())
     return SimpleNamespace(unit=unit, other_unit=other_unit, person=owner_person, app=app, rep_document=rep_document,
-                           scan=scan, batch=batch,
-                           issued=issued, gap=gap, bill=bill,
+                           scan=scan, batch=batch, issued=issued, gap=gap, bill=bill, transfer=move,
                            users=users, tokens=tokens)
 
 
@@ -366,6 +368,15 @@ SITE: dict[str, Site] = {
         lambda w: f"/officer/applications/{w.app.pk}/documents/{w.scan.pk}/pages/1.png",
         workbench(officer_elsewhere=404)),
     "officer/persons/": Site("/officer/persons/", workbench()),
+    # transfers: both regions' officers see the other person's transfer; actions are POST only
+    "officer/transfers/": Site("/officer/transfers/", workbench()),
+    "officer/transfers/<int:pk>/": Site(lambda w: f"/officer/transfers/{w.transfer.pk}/", workbench()),
+    "officer/transfers/<int:pk>/send/": Site(lambda w: f"/officer/transfers/{w.transfer.pk}/send/",
+                                             workbench(admin=405, officer=405, officer_elsewhere=405)),
+    "officer/transfers/<int:pk>/receive/": Site(lambda w: f"/officer/transfers/{w.transfer.pk}/receive/",
+                                                workbench(admin=405, officer=405, officer_elsewhere=405)),
+    "officer/transfers/<int:pk>/refuse/": Site(lambda w: f"/officer/transfers/{w.transfer.pk}/refuse/",
+                                               workbench(admin=405, officer=405, officer_elsewhere=405)),
     "officer/persons/<int:pk>/": Site(lambda w: f"/officer/persons/{w.person.pk}/", workbench(officer_elsewhere=404)),
     "officer/statistics/": Site("/officer/statistics/", workbench()),
     "officer/statistics/export.<str:fmt>": Site("/officer/statistics/export.csv", workbench()),
@@ -578,6 +589,24 @@ API: dict[tuple[str, str], Call] = {
                                                             api_answers(403, officer=200, officer_elsewhere=404)),
     ("get", "/persons/{person_id}/certificates/{kind}.pdf"): Call(
         lambda w: f"/persons/{w.person.pk}/certificates/participation.pdf", THE_PERSON),
+    # a transfer: its person, both regions' officers and the administrator see it; the old
+    # place sends, the new place takes in (not before it is sent: 409), either refuses
+    ("post", "/transfers"): Call("/transfers", {**THE_PERSON, "admin": 201, "officer": 201, "agent": 201,
+                                                "owner": 201},
+                                 body=lambda w: {"person_id": w.person.pk, "to_region": "420100",
+                                                 "date": today().isoformat()}),
+    ("get", "/transfers/{transfer_id}"): Call(lambda w: f"/transfers/{w.transfer.pk}", api_answers(
+        404, admin=200, officer=200, officer_elsewhere=200, other_person=200, institution=403)),
+    # the information sheet is issued when the transfer is sent: 409 before, to those who see it
+    ("get", "/transfers/{transfer_id}/sheet.pdf"): Call(lambda w: f"/transfers/{w.transfer.pk}/sheet.pdf", api_answers(
+        404, admin=409, officer=409, officer_elsewhere=409, other_person=409, institution=403)),
+    ("post", "/transfers/{transfer_id}/send"): Call(lambda w: f"/transfers/{w.transfer.pk}/send",
+                                                    api_answers(403, admin=200, officer=200)),
+    ("post", "/transfers/{transfer_id}/receive"): Call(lambda w: f"/transfers/{w.transfer.pk}/receive",
+                                                       api_answers(403, admin=409, officer_elsewhere=409)),
+    ("post", "/transfers/{transfer_id}/refuse"): Call(lambda w: f"/transfers/{w.transfer.pk}/refuse",
+                                                      api_answers(403, admin=200, officer=200, officer_elsewhere=200),
+                                                      body={"reason": "材料不全"}),
     ("get", "/regions"): Call("/regions", PUBLIC),
     ("get", "/reasons"): Call("/reasons?region=110000&kind=stop", PUBLIC),
     ("get", "/requirements"): Call("/requirements?region=110000&reason=resignation&applicant_type=unit", PUBLIC),

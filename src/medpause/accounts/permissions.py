@@ -111,6 +111,12 @@ SUSPENSIONS: dict[Role, Rule] = {  # a person's periods go with the person
 BATCHES: dict[Role, Rule] = {
     Role.UNIT_AGENT: lambda user: Q(unit_id=user.unit_id),
 }
+TRANSFERS: dict[Role, Rule] = {  # the person's, their unit's, and both places' officers'
+    Role.ADMIN: everything,
+    Role.OFFICER: lambda user: Q(from_region_id=user.region_id) | Q(to_region_id=user.region_id),
+    Role.UNIT_AGENT: lambda user: Q(person__unit_id=user.unit_id),
+    Role.INDIVIDUAL: lambda user: Q(person_id=user.person_id),
+}
 NOTICES: dict[Role, Rule] = {
     Role.OFFICER: lambda user: Q(region_id=user.region_id),
     Role.UNIT_AGENT: lambda user: Q(unit_id=user.unit_id),
@@ -246,6 +252,10 @@ def suspensions_visible_to(user) -> QuerySet:
 
 def batches_visible_to(user) -> QuerySet:
     return _scoped("batches.Batch", BATCHES, user)
+
+
+def transfers_visible_to(user) -> QuerySet:
+    return _scoped("transfers.Transfer", TRANSFERS, user).select_related("person", "from_region", "to_region")
 
 
 def notices_visible_to(user) -> QuerySet:

@@ -26,6 +26,7 @@ from medpause.api.routers import (
     progress,
     registry,
     requirements,
+    transfers,
     users,
 )
 from medpause.api.routers.certificates import receipts as certificate_receipts
@@ -179,3 +180,4 @@ api.add_router("/applications", certificate_receipts)
 
 api.add_router("/batches", batches.router)
 api.add_router("/progress", progress.router)
+api.add_router("/transfers", transfers.router)

@@ -464,3 +464,17 @@ def resume_effect(
     return ResumeEffect(
         suspension.pk, resume_date - DAY, add_months(resume_date, rule.wait_months) if waits else None
     )
+
+
+def transfer_benefits_from(
+    *, policy: Policy, category: str, break_start: dt.date | None, date: dt.date
+) -> dt.date | None:
+    """A transfer keeps cover continuous (医保办发〔2021〕43号): where the person had a break
+    before it (a stop still open when the old place transferred out, from `break_start`) that
+    is longer than the new place's threshold for their category, benefits there wait; a break of
+    exactly the threshold, or none, waits for nothing. The new place's policy decides."""
+    if break_start is None:
+        return None
+    rule = policy.waiting[category]
+    long_break = date > add_months(break_start, rule.threshold_months)
+    return add_months(date, rule.wait_months) if long_break and rule.wait_months else None

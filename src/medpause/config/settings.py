@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "medpause.registry",
     "medpause.cases",
     "medpause.coverage",
+    "medpause.transfers",
     "medpause.notices",
     "medpause.web",
     "medpause.batches",

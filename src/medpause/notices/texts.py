@@ -23,6 +23,9 @@ MESSAGES = {
         "The bureau revoked its decision on application %(reference)s: its effect on the insurance is undone."
     ),
     "suspension.planned_end": _("Your stop is planned to end on %(date)s. Apply to resume: the card stays suspended until a resumption is approved."),
+    "transfer.send": _("%(from)s has transferred your insurance out: cover there ends the day before %(date)s. %(to)s takes you in."),
+    "transfer.receive": _("%(to)s has taken you in: you are insured there from %(date)s, with a new card."),
+    "transfer.refuse": _("The transfer of your insurance from %(from)s to %(to)s was refused. Reason: %(reason)s."),
     "review.overdue": _("Application %(reference)s has passed its review time limit (%(date)s)."),
 }
 
@@ -58,6 +61,9 @@ def notice_text(notice: Notice, *, for_unit: bool = False, short: bool = False) 
     stated (unless `short`, for an SMS); a unit's reader first reads which employee it is about."""
     template = MESSAGES.get(notice.code)
     params = notice.params or {}
+    # names given in both languages (`region_zh`, `region_en`) are read in the reader's
+    side = "_en" if _english() else "_zh"
+    params = {**params, **{k[:-3]: v for k, v in params.items() if k.endswith(side) and k[:-3] not in params}}
     try:
         text = str(template) % params if template else notice.code
         details = DETAILS.get(notice.code)

@@ -39,6 +39,7 @@ from medpause.coverage.services import contribution_record
 from medpause.policy.models import PolicyVersion, Region
 from medpause.registry.models import Person, Unit
 from medpause.registry.services import person_register, unit_register
+from medpause.transfers.services import transfer_request, transfer_send
 
 DEMO_PASSWORD = "medpause-demo"
 # The one-time-code secret of the demo officers and administrator (an authenticator app takes it
@@ -57,7 +58,8 @@ class Login:
 LOGINS: list[Login] = [
     Login("admin", Role.ADMIN, "everything: all regions, users, the audit trail (Django admin at /admin/)"),
     Login("officer.beijing", Role.OFFICER, "Beijing (110000) review queue: submitted, in review, more documents asked"),
-    Login("officer.shanghai", Role.OFFICER, "Shanghai (310000): li.na's approved pause, a counter application to review"),
+    Login("officer.shanghai", Role.OFFICER, "Shanghai (310000): li.na's approved pause, a counter application to review, "
+          "wang.fang's transfer from Wuhan to take in"),
     Login("officer.wuhan", Role.OFFICER, "Wuhan (420100): a stop and resume with a 3-month waiting period, one to review"),
     Login("officer.chengdu", Role.OFFICER, "Chengdu (510100): a unit's resignation stop decided on the spot, one to review"),
     Login("unit.beijing", Role.UNIT_AGENT,
@@ -67,7 +69,8 @@ LOGINS: list[Login] = [
     Login("zhang.wei", Role.INDIVIDUAL,
           "张伟, Beijing employee: card active, no open application (his unit files his stops; the wizard says so)"),
     Login("li.na", Role.INDIVIDUAL, "李娜, Shanghai flexible worker: card suspended by an approved pause (can resume)"),
-    Login("wang.fang", Role.INDIVIDUAL, "王芳, Wuhan flexible worker: card active, no application"),
+    Login("wang.fang", Role.INDIVIDUAL, "王芳, Wuhan flexible worker: card active, no application; her transfer to "
+          "Shanghai in a week is sent by Wuhan, waiting for Shanghai"),
     Login("hospital", Role.INSTITUTION, "北京华康医院: settlements accepted and refused (suspended, terminated card)"),
 ]
 
@@ -393,6 +396,10 @@ class _Builder:
         employment_start(person=self.persons["guo.jing"], unit=None, start_date=d, actor=self.users["officer.chengdu"])
         for key in ("ma.chao", "guo.jing"):
             self.persons[key].refresh_from_db()
+        # Wuhan -> Shanghai: wang.fang's transfer a week ahead, sent out, waiting to be taken in.
+        move = transfer_request(actor=self.users["wang.fang"], person_id=self.persons["wang.fang"].pk,
+                                to_region="310000", date=d + dt.timedelta(days=7))
+        transfer_send(actor=off_wh, transfer_id=move.pk)
 
         # Refresh the stored objects so callers see the final states.
         for name, application in self.applications.items():

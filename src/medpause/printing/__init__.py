@@ -10,13 +10,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__all__ = ["blank_form_pdf", "application_form_pdf", "certificate_pdf", "receipt_pdf"]
+__all__ = ["blank_form_pdf", "application_form_pdf", "certificate_pdf", "receipt_pdf", "transfer_sheet_pdf"]
 
 _HOMES = {
     "blank_form_pdf": "medpause.printing.forms",
     "application_form_pdf": "medpause.printing.filled",
     "certificate_pdf": "medpause.printing.certificates",
     "receipt_pdf": "medpause.printing.receipt",
+    "transfer_sheet_pdf": "medpause.printing.transfer_sheet",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from medpause.printing.filled import application_form_pdf
     from medpause.printing.forms import blank_form_pdf
     from medpause.printing.receipt import receipt_pdf
+    from medpause.printing.transfer_sheet import transfer_sheet_pdf
 
 
 def __getattr__(name: str):

@@ -32,6 +32,8 @@ from medpause.printing.layout import (
 from medpause.printing.services import document_issue
 from medpause.registry.models import Card
 from medpause.registry.selectors import contributions_of
+from medpause.transfers.selectors import transfers_of
+from medpause.transfers.states import Status as TransferStatus
 
 KINDS = ("participation", "payment")
 LAW_SOURCE = "sil_23"
@@ -89,6 +91,17 @@ def _suspensions_table(suspensions, policy, day) -> list:
     return [grid(rows, widths, label_cols=(), header=True)]
 
 
+def _transfers_table(moves) -> Table:
+    widths = [CONTENT_WIDTH * 0.32, CONTENT_WIDTH * 0.32, CONTENT_WIDTH * 0.18, CONTENT_WIDTH * 0.18]
+    rows = [[p(_("Transferred out of"), "label", bold=True), p(_("Transferred into"), "label", bold=True),
+             p(_("Transfer date"), "label", bold=True), p(_("Status"), "label", bold=True)]]
+    for t in moves:
+        rows.append([p(f"{t.from_region.name} ({t.from_region.code})", "cell"),
+                     p(f"{t.to_region.name} ({t.to_region.code})", "cell"), p(fmt_date(t.date), "cell"),
+                     p(str(TransferStatus(t.status).label), "cell")])
+    return grid(rows, widths, label_cols=(), header=True)
+
+
 def _participation(person, card, region, policy, issued, viewer) -> tuple[list, dict]:
     cover = current_cover(person=person)
     status = cover.status
@@ -115,6 +128,9 @@ def _participation(person, card, region, policy, issued, viewer) -> tuple[list, 
         section(_("Insured person")), _person_grid(person, card), g.table(), gap(8),
         section(_("Periods the insurance was stopped")), gap(3), *_suspensions_table(suspensions, policy, issued),
     ]
+    moves = [t for t in transfers_of(user=viewer, person_id=person.pk) if t.status in (TransferStatus.SENT, TransferStatus.RECEIVED)]
+    if moves:
+        story += [gap(8), section(_("Transfers between regions")), gap(3), _transfers_table(moves)]
     fields = {
         "status": status,
         "scheduled_from": fmt_date(cover.scheduled_from) if cover.scheduled_from else None,
@@ -123,6 +139,8 @@ def _participation(person, card, region, policy, issued, viewer) -> tuple[list, 
             [fmt_date(s.start_date), fmt_date(s.end_date), s.reason, s.terminating, fmt_date(s.benefits_from)]
             for s in suspensions
         ],
+        **({"transfers": [[t.from_region.code, t.to_region.code, t.date.isoformat(), t.status] for t in moves]}
+           if moves else {}),
     }
     return story, fields
 

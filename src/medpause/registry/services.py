@@ -79,8 +79,10 @@ def _check_region(actor, region: Region) -> None:
         raise Forbidden("forbidden", _("An officer can register units and persons only in their own region."))
 
 
-def _card_number(region: Region) -> str:
+def card_number_new(region: Region) -> str:
+    """A new card number in `region` (its code, then ten random digits)."""
     return region.code + "".join(secrets.choice("0123456789") for _ in range(10))
+
 
 
 @transaction.atomic
@@ -114,7 +116,7 @@ def person_register(
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                card = Card.objects.create(person=person, number=_card_number(region), issued_on=issued_on or today())
+                card = Card.objects.create(person=person, number=card_number_new(region), issued_on=issued_on or today())
             break
         except IntegrityError:
             continue

@@ -5,7 +5,8 @@ form)."""
 from django.urls import path
 
 from medpause.cases.states import Action
-from medpause.web.views.officer import application, person, preview, queue, statistics
+from medpause.transfers.states import Action as TransferAction
+from medpause.web.views.officer import application, person, preview, queue, statistics, transfers
 
 app_name = "officer"
 urlpatterns = [
@@ -35,5 +36,12 @@ urlpatterns = [
     path("persons/", person.person_lookup, name="person_lookup"),
     path("persons/<int:pk>/", person.person, name="person"),
     path("statistics/", statistics.statistics, name="statistics"),
+    path("transfers/", transfers.transfers, name="transfers"),
+    path("transfers/<int:pk>/", transfers.transfer, name="transfer"),
+    path("transfers/<int:pk>/send/", transfers.transfer_action, {"action": TransferAction.SEND}, name="transfer_send"),
+    path("transfers/<int:pk>/receive/", transfers.transfer_action, {"action": TransferAction.RECEIVE},
+         name="transfer_receive"),
+    path("transfers/<int:pk>/refuse/", transfers.transfer_action, {"action": TransferAction.REFUSE},
+         name="transfer_refuse"),
     path("statistics/export.<str:fmt>", statistics.statistics_export, name="statistics_export"),
 ]

@@ -24,6 +24,7 @@ from medpause.notices.services import notice_text
 from medpause.policy.selectors import back_payment_sentence, waiting_sentence
 from medpause.policy.selectors import policy_in_force as policy_of_region
 from medpause.registry.selectors import contributions_of
+from medpause.transfers.selectors import transfers_of
 from medpause.web.views import applications as apps
 from medpause.web.views import wizard
 from medpause.web.views.common import CARD_STATUS_HINTS, CARD_STATUS_LABELS, account_context, pdf_response
@@ -58,6 +59,7 @@ def coverage_context(viewer, person) -> dict:
         "status_hint": CARD_STATUS_HINTS.get(status.status, ""),
         "benefits_from": status.benefits_from, "today": day, "periods": periods,
         "scheduled_from": status.scheduled_from,
+        "transfers": transfers_of(user=viewer, person_id=person.pk),
     }
 
 

@@ -21,6 +21,7 @@ from medpause.common.errors import DomainError, NotFound
 from medpause.coverage.selectors import card_status_on, period_state
 from medpause.policy.models import Region
 from medpause.policy.selectors import policy_in_force
+from medpause.transfers.selectors import transfers_of
 
 # Officers and administrators only; to anyone else the workbench does not admit it exists.
 officer_only = role_required(*BUREAU, conceal=True)
@@ -32,7 +33,8 @@ COVERAGE_LABELS = {
     "waiting": _("Waiting period: no benefits yet"),
     "unknown": _("Unknown"),
 }
-SECTIONS = {"queue.html": "queue", "application.html": "queue", "statistics.html": "statistics"}
+SECTIONS = {"queue.html": "queue", "application.html": "queue", "statistics.html": "statistics",
+            "transfers.html": "transfers", "transfer.html": "transfers"}
 
 
 def page(request, template: str, context: dict, status: int = 200):
@@ -151,5 +153,6 @@ def coverage(viewer, person, on: dt.date) -> dict:
         "benefits_from": status.benefits_from,
         "scheduled_from": status.scheduled_from,
         "periods": periods,
+        "transfers": transfers_of(user=viewer, person_id=person.pk),
         "on": on,
     }
