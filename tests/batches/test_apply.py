@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from medpause.audit.models import AuditEvent
 from medpause.audit.services import audit_verify
@@ -144,8 +144,12 @@ def test_the_batch_file_is_the_removal_form_and_the_rest_is_declared_visibly(bei
     assert "unit_removal_form" not in missing
     assert {"contract_ended", "identity"} <= set(missing)  # honest: not uploaded
     assert "legal_representative_identity" not in missing  # on file with the bureau since the unit registered
-    note = app.events.get(action="submit").note
-    assert f"#{batch.pk}" in note and "declared held by the unit" in note and "单位声明" in note
+    event = app.events.get(action="submit")
+    assert event.note == f"batch-file:{batch.pk}:{event.note.rsplit(':', 1)[1]}"  # stored in no language
+    with translation.override("en"):
+        assert f"#{batch.pk}" in event.note_text and "declared held by the unit" in event.note_text
+    with translation.override("zh-hans"):
+        assert f"#{batch.pk}" in event.note_text and "单位声明" in event.note_text
 
 
 def test_the_upload_is_queued_as_a_task_after_commit_and_a_worker_runs_it(

@@ -35,6 +35,7 @@ from medpause.batches.publish import DOCUMENT_KIND, LeaseLost
 from medpause.batches.validate import CHUNK, UNIT, Facts, Judged, Policies, RowError, judge
 from medpause.cases import rules
 from medpause.cases.models import Application, Kind
+from medpause.cases.notes import batch_file_note
 from medpause.cases.references import DistinctReferences
 from medpause.cases.rules import Refusal
 from medpause.cases.services.history import HISTORY_COLUMNS, history_row
@@ -54,13 +55,9 @@ class Rejudged(Exception):
 
 
 def batch_note(batch: Batch, row: int) -> str:
-    """The history note officers read on each application a batch made (stored once, in both
-    languages; what it means is set out in docs/adr/0005-batch-documents.md)."""
-    return (
-        f"单位批量文件 #{batch.pk} 第 {row} 行：批量文件即单位减员/增员清单，其余材料由单位声明留存备查 / "
-        f"unit batch file #{batch.pk}, row {row}: the file is the unit's removal/re-enrolment list; the other "
-        "documents are declared held by the unit"
-    )
+    """The history note officers and the unit read on each application a batch made: stored as a
+    marker, told in the reader's language (cases.notes; what it means: docs/adr/0005-batch-documents.md)."""
+    return batch_file_note(batch.pk, row)
 
 
 @dataclass

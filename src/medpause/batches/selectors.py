@@ -15,6 +15,7 @@ from medpause.batches.messages import render
 from medpause.batches.models import Batch, BatchRow, BatchStatus
 from medpause.cases.models import Application
 from medpause.common.spreadsheet import csv_writer
+from medpause.policy.selectors import reasons_for
 
 ERRORS_SHOWN = 1000
 
@@ -25,19 +26,29 @@ def batch_get(*, user, batch_id) -> Batch:
 
 
 def batch_errors(batch: Batch, *, limit: int = ERRORS_SHOWN) -> tuple[list[dict], bool]:
-    """[{"row", "code", "message"}] in row order, the file's own error first; and whether the
-    list was cut at `limit` (the report has them all)."""
+    """[{"row", "person", "code", "message"}] in row order, the file's own error first (the
+    person: the row's ID number, masked); and whether the list was cut at `limit` (the report
+    has them all)."""
     out = []
     if batch.file_error_code:
         out.append({
-            "row": batch.file_error_row, "code": batch.file_error_code,
+            "row": batch.file_error_row, "person": "", "code": batch.file_error_code,
             "message": render(batch.file_error_key or batch.file_error_code, batch.file_error_params),
         })
     qs = BatchRow.objects.filter(batch=batch).exclude(code="").order_by("row")
-    rows = list(qs.values_list("row", "code", "message_key", "params")[: limit + 1])
-    for row, code, key, params in rows[:limit]:
-        out.append({"row": row, "code": code, "message": render(key or code, params)})
+    rows = list(qs.values_list("row", "id_masked", "code", "message_key", "params")[: limit + 1])
+    for row, person, code, key, params in rows[:limit]:
+        out.append({"row": row, "person": person, "code": code, "message": render(key or code, params)})
     return out, len(rows) > limit
+
+
+def valid_reasons(batch: Batch, errors: list[dict]) -> list:
+    """When a row names a reason the region does not know: the reasons a unit may write in a
+    file of this kind, to show beside the errors."""
+    if not any(error["code"] == "unknown_reason" for error in errors):
+        return []
+    reasons = reasons_for(region_code=batch.unit.region.code, kind=batch.kind)
+    return [reason for reason in reasons if "unit" in reason.filed_by]
 
 
 def batch_progress(batch: Batch) -> dict:

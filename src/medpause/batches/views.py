@@ -19,6 +19,7 @@ from medpause.batches.selectors import (
     batch_get,
     batch_progress,
     report_lines,
+    valid_reasons,
 )
 from medpause.batches.services import batch_create, max_bytes
 from medpause.cases.models import Kind
@@ -92,6 +93,7 @@ def batch_detail(request, pk: int):
     progress = batch_progress(batch)
     context = {
         "batch": batch, "progress": progress, "errors": listed, "errors_truncated": truncated,
+        "valid_reasons": valid_reasons(batch, listed),
         "state_label": BatchState(progress["state"]).label,
         "running": batch.status == BatchStatus.VALIDATING, "refresh_seconds": REFRESH_SECONDS,
     }

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.models import ApplicantType
+from medpause.cases.notes import note_text
 from medpause.cases.states import PENDING_STATUSES, Action, Status
 
 # The statuses of applications still waiting for the bureau, as the partial indexes name them.
@@ -17,45 +18,56 @@ class Kind(models.TextChoices):
 class Application(models.Model):
     reference = models.CharField(_("reference"), max_length=24, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="applications")
-    region = models.ForeignKey("policy.Region", on_delete=models.PROTECT)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="applications",
+                               verbose_name=_("person"))
+    region = models.ForeignKey("policy.Region", on_delete=models.PROTECT, verbose_name=_("region"))
     applicant_type = models.CharField(_("applicant"), max_length=12, choices=ApplicantType.choices)
-    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT)
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                             verbose_name=_("unit"))
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
     reason = models.CharField(_("reason"), max_length=32)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     suspension = models.ForeignKey(
-        "cases.Suspension", null=True, blank=True, on_delete=models.PROTECT, related_name="resume_applications"
+        "cases.Suspension", null=True, blank=True, on_delete=models.PROTECT, related_name="resume_applications",
+        verbose_name=_("suspension")
     )
     early_resume = models.BooleanField(_("resuming before the planned end"), default=False)
     note = models.TextField(_("other information"), blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)
-    policy_version = models.ForeignKey("policy.PolicyVersion", on_delete=models.PROTECT)
-    consequences_acknowledged_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    policy_version = models.ForeignKey("policy.PolicyVersion", on_delete=models.PROTECT,
+                                       verbose_name=_("policy version"))
+    consequences_acknowledged_at = models.DateTimeField(null=True, blank=True,
+                                                        verbose_name=_("consequences acknowledged at"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
+    first_submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("first submitted at"))
     due_date = models.DateField(_("review due by"), null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decision_note = models.TextField(blank=True)
-    decision_rule = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("decided by"))
+    decision_note = models.TextField(blank=True, verbose_name=_("decision note"))
+    decision_rule = models.CharField(max_length=200, blank=True, verbose_name=_("decision rule"))
     # Two-stage review (the policy's review_stages = 2): who approved the first stage, and when.
-    checked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    checked_at = models.DateTimeField(null=True, blank=True)
-    supplement_groups = models.JSONField(default=list, blank=True)
-    supplement_requested_at = models.DateTimeField(null=True, blank=True)
+    checked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("checked by"))
+    checked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("checked at"))
+    supplement_groups = models.JSONField(default=list, blank=True, verbose_name=_("supplement groups"))
+    supplement_requested_at = models.DateTimeField(null=True, blank=True,
+                                                   verbose_name=_("supplement requested at"))
     # Correcting a decision (cases.services.revocation): who asked, why, who confirmed, and what
     # was undone ({"periods": [{"start", "end", "codes"}]}: the cover given back, for reprocessing).
-    revocation_reason = models.TextField(blank=True)
+    revocation_reason = models.TextField(blank=True, verbose_name=_("revocation reason"))
     revocation_requested_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("revocation requested by")
     )
-    revoked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_effect = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    revoked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("revoked by"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    revocation_effect = models.JSONField(default=dict, blank=True, verbose_name=_("revocation effect"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -82,32 +94,43 @@ class Application(models.Model):
 class ApplicationEvent(models.Model):
     """The history an applicant and an officer read: one row per transition."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=24, choices=Action.choices)
-    from_status = models.CharField(max_length=24, choices=Status.choices)
-    to_status = models.CharField(max_length=24, choices=Status.choices)
-    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_role = models.CharField(max_length=16)
-    note = models.TextField(blank=True)
-    at = models.DateTimeField()
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events",
+                                    verbose_name=_("application"))
+    action = models.CharField(max_length=24, choices=Action.choices, verbose_name=_("action"))
+    from_status = models.CharField(max_length=24, choices=Status.choices, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=24, choices=Status.choices, verbose_name=_("to status"))
+    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("actor"))
+    actor_role = models.CharField(max_length=16, verbose_name=_("actor role"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    at = models.DateTimeField(verbose_name=_("at"))
 
     class Meta:
+        verbose_name = _("history event")
+        verbose_name_plural = _("history events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status} -> {self.to_status}"
 
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language (a note the system wrote is stored as a marker)."""
+        return note_text(self.note)
+
 
 class Document(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents",
+                                    verbose_name=_("application"))
     kind = models.CharField(_("kind"), max_length=48)
-    file = models.FileField(upload_to="documents/%Y/%m/")
-    original_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="documents/%Y/%m/", verbose_name=_("file"))
+    original_name = models.CharField(max_length=200, blank=True, verbose_name=_("original name"))
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -123,22 +146,25 @@ class Suspension(models.Model):
     resumption is approved (or for good, when terminating); benefits_from is set when the
     break was long enough for a waiting period."""
 
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="suspensions")
-    region = models.ForeignKey("policy.Region", on_delete=models.PROTECT)
-    reason = models.CharField(max_length=32)
-    terminating = models.BooleanField(default=False)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="suspensions",
+                               verbose_name=_("person"))
+    region = models.ForeignKey("policy.Region", on_delete=models.PROTECT, verbose_name=_("region"))
+    reason = models.CharField(max_length=32, verbose_name=_("reason"))
+    terminating = models.BooleanField(default=False, verbose_name=_("terminating"))
     start_date = models.DateField(_("start date"))
     planned_end_date = models.DateField(_("planned end"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     benefits_from = models.DateField(_("benefits from"), null=True, blank=True)
     stop_application = models.OneToOneField(
-        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="created_suspension"
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="created_suspension",
+        verbose_name=_("stop application")
     )
     resume_application = models.OneToOneField(
-        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="ended_suspension"
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="ended_suspension",
+        verbose_name=_("resume application")
     )
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminded at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["person", "start_date"]

@@ -137,7 +137,7 @@ def _history_table(application) -> list:
     for e in events:
         move = f"{labels.label(labels.STATUS, e.from_status)} → {labels.label(labels.STATUS, e.to_status)}"
         rows.append([p(local_time(e.at), "cell"), p(labels.label(labels.ACTION, e.action), "cell"), p(move, "cell"),
-                     p(labels.label(labels.ROLE, e.actor_role), "cell"), p(e.note or "", "cell")])
+                     p(labels.label(labels.ROLE, e.actor_role), "cell"), p(e.note_text or "", "cell")])
     return [grid(rows, widths, label_cols=(), header=True)]
 
 

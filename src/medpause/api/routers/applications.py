@@ -67,7 +67,11 @@ ApplicationIn = Annotated[StopIn | ResumeIn, Field(discriminator="kind")]
 class DocumentOut(Schema):
     id: int
     kind: str
-    content_type: Literal["application/pdf", "image/jpeg", "image/png"]
+    content_type: Literal[
+        "application/pdf", "image/jpeg", "image/png",
+        # a unit's batch file, attached to every application it made (its removal list, ADR 0005)
+        "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]
     size: int
     sha256: str
     uploaded_at: Timestamp
@@ -210,7 +214,7 @@ def _detail(user, app) -> dict:
         "documents": [_document(d) for d in documents_visible_to(user, app)],
         "history": [
             {"status": e.to_status, "from_status": e.from_status, "action": e.action, "at": e.at,
-             "actor_role": e.actor_role, "note": e.note}
+             "actor_role": e.actor_role, "note": e.note_text}
             for e in app.events.all()
         ],
         "allowed_actions": allowed_actions(app.status),
@@ -330,13 +334,17 @@ def document_upload(
     return Status(201, _document(document))
 
 
+EXTENSIONS = {
+    "application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "text/csv": "csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
 DOCUMENT_OPENAPI = {
     "responses": {
         200: {
             "description": "The uploaded file, as stored",
             "content": {
                 media: {"schema": {"type": "string", "format": "binary"}}
-                for media in ("application/pdf", "image/jpeg", "image/png")
+                for media in EXTENSIONS
             },
         }
     }
@@ -353,7 +361,7 @@ def document_download(request, application_id: Path[ObjectId], document_id: Path
     user, app = _get(request, application_id, *CASEWORK)
     document = get_visible(documents_visible_to(user, app), document_id, _("No such document."))
     audit_read(user, "document.view", document, application_id=app.pk, kind=document.kind, channel="api")
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[document.content_type]
+    extension = EXTENSIONS.get(document.content_type, "bin")
     response = FileResponse(
         document.file.open("rb"), content_type=document.content_type, as_attachment=True,
         filename=f"{app.reference}-{document.pk}.{extension}",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medpause.accounts.permissions import applications_visible_to, get_visible, suspensions_visible_to
 from medpause.cases.models import Application, ApplicationEvent, Document, Kind, Suspension
+from medpause.cases.notes import batch_of_note
 from medpause.cases.rules import PendingStop, PersonFacts, StopPeriod, StopToResume
 from medpause.cases.states import EDITABLE_STATUSES, PENDING_STATUSES, Action
 from medpause.policy.schema import Policy
@@ -53,6 +54,16 @@ def missing_documents(application: Application) -> list[str]:
             if not fresh and code not in missing:
                 missing.append(code)
     return missing
+
+
+def declared_by_unit(application: Application, missing: list[str] | None = None) -> list[str]:
+    """The groups a unit's batch file declared held (ADR 0005): not uploaded, yet not missing
+    either, unless an officer has asked for them since. Empty for an application no batch made."""
+    notes = application.events.values_list("note", flat=True)
+    if not any(batch_of_note(note) for note in notes):
+        return []
+    asked = set(application.supplement_groups or [])
+    return [code for code in (missing_documents(application) if missing is None else missing) if code not in asked]
 
 
 def is_editable(application: Application) -> bool:

@@ -25,6 +25,7 @@ from medpause.cases.models import Application
 from medpause.cases.selectors import (
     application_get,
     application_policy,
+    declared_by_unit,
     missing_documents,
     replaced_documents,
 )
@@ -74,6 +75,14 @@ def application_list(request):
     })
 
 
+def _missing_and_declared(app, policy) -> dict:
+    """What is still missing, and what the unit's batch file declared held (not missing, ADR 0005)."""
+    missing = missing_documents(app)
+    declared = declared_by_unit(app, missing)
+    names = lambda codes: [policy.groups[c].name for c in codes if c in policy.groups]  # noqa: E731
+    return {"missing": names([c for c in missing if c not in declared]), "declared": names(declared)}
+
+
 @applicant_page
 def application_detail(request, app_id):
     scope = scope_of(request)
@@ -93,7 +102,7 @@ def application_detail(request, app_id):
     info = document_groups(app)
     return render(request, "web/applications/detail.html", {
         "scope": scope, "app": app, "reason": reason, "events": events, "status_text": status_label(app.status),
-        "missing": [policy.groups[c].name for c in missing_documents(app) if c in policy.groups],
+        **_missing_and_declared(app, policy),
         "may_withdraw": may_act and Action.WITHDRAW in actions,
         "may_answer": may_act and app.status == Status.SUPPLEMENT_REQUESTED,
         "may_continue": may_act and app.status == Status.DRAFT,

@@ -17,6 +17,7 @@ from medpause.audit.services import audit_read
 from medpause.cases.models import Application, Kind
 from medpause.cases.selectors import (
     application_policy,
+    declared_by_unit,
     missing_documents,
     replaced_documents,
     required_groups_of,
@@ -74,6 +75,7 @@ class GroupCheck:
     missing: bool = False
     asked_again: bool = False
     bureau: bool = False
+    declared: bool = False  # declared held by the unit in its batch file (ADR 0005)
 
 
 @dataclass
@@ -93,7 +95,9 @@ def _kind_names(policy, group) -> list[str]:
 
 
 def _checklist(app: Application, policy, documents) -> list[GroupCheck]:
-    missing = set(missing_documents(app))
+    missing_list = missing_documents(app)
+    declared = set(declared_by_unit(app, missing_list))
+    missing = set(missing_list) - declared
     required = required_groups_of(app)
     codes = required + [g for g in app.supplement_groups or [] if g not in required]
     checks = []
@@ -105,7 +109,7 @@ def _checklist(app: Application, policy, documents) -> list[GroupCheck]:
         checks.append(GroupCheck(
             code=code, name=group.name, kinds=_kind_names(policy, group),
             documents=[d for d in documents if d.kind in kinds], missing=code in missing,
-            asked_again=code in (app.supplement_groups or []),
+            asked_again=code in (app.supplement_groups or []), declared=code in declared,
         ))
     reason = policy.reasons.get(app.reason)
     if reason is not None and app.kind == Kind.STOP:
@@ -172,8 +176,8 @@ def _application_page(request, app: Application, *, bound=None, errors=None, sta
         "reason": reason,
         "reason_name": reason.name if reason else app.reason,
         "documents": _document_views(app, policy, documents),
-        "checklist": _checklist(app, policy, documents),
-        "missing_count": len(missing_documents(app)),
+        "checklist": (checklist := _checklist(app, policy, documents)),
+        "missing_count": sum(1 for check in checklist if check.missing),
         "coverage": coverage(request.user, app.person, on),
         "events": list(app.events.select_related("actor")),
         "others": rows(others[:OTHERS_SHOWN], on),
