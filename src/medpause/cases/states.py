@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medpause.common.errors import Conflict
+from medpause.common.statetable import Transition, follow
 
 
 class Status(models.TextChoices):
@@ -66,13 +66,6 @@ class Action(models.TextChoices):
 APPLICANT, OFFICER = "applicant", "officer"
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-    by: str  # who may take it: the applicant's side or an officer of the region
-
-
 S = Status
 TRANSITIONS: dict[str, Transition] = {
     Action.SUBMIT: Transition(frozenset({S.DRAFT}), S.SUBMITTED, APPLICANT),
@@ -101,15 +94,10 @@ EDITABLE_STATUSES = frozenset({S.DRAFT, S.SUPPLEMENT_REQUESTED})
 
 
 def target_of(status: str, action: str) -> str:
-    """The state `action` leads to from `status`, or `invalid_transition`."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or status not in transition.sources:
-        raise Conflict(
-            "invalid_transition",
-            _("This cannot be done while the application is %(status)s.") % {"status": Status(status).label},
-            details={"status": status, "action": str(action)},
-        )
-    return transition.target
+    """The state `action` leads to from `status`, or 409 `invalid_transition`."""
+    return follow(TRANSITIONS, status, action, lambda status: _(
+        "This cannot be done while the application is %(status)s."
+    ) % {"status": Status(status).label})
 
 
 @dataclass(frozen=True, slots=True)

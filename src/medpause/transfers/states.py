@@ -7,13 +7,11 @@ requested --send (old place)--> sent --receive (new place)--> received
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from medpause.common.errors import Conflict
+from medpause.common.statetable import Transition, follow
 
 
 class Status(models.TextChoices):
@@ -33,13 +31,6 @@ class Action(models.TextChoices):
 SOURCE, DESTINATION, EITHER = "source", "destination", "either"
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-    by: str  # which side's officers take it: the old place, the new place, or either
-
-
 S = Status
 TRANSITIONS: dict[str, Transition] = {
     Action.SEND: Transition(frozenset({S.REQUESTED}), S.SENT, SOURCE),
@@ -51,14 +42,9 @@ OPEN_STATUSES = frozenset({S.REQUESTED, S.SENT})
 
 def target_of(status: str, action: str) -> str:
     """The state `action` leads to from `status`, or 409 `invalid_transition`."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or status not in transition.sources:
-        raise Conflict(
-            "invalid_transition",
-            _("This cannot be done while the transfer is %(status)s.") % {"status": Status(status).label},
-            details={"status": status, "action": str(action)},
-        )
-    return transition.target
+    return follow(TRANSITIONS, status, action, lambda status: _(
+        "This cannot be done while the transfer is %(status)s."
+    ) % {"status": Status(status).label})
 
 
 def allowed_actions(status: str) -> list[str]:
