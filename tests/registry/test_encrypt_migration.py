@@ -12,13 +12,24 @@ from medpause.policy.models import Region
 from medpause.registry.models import Person, Unit
 from tests.factories import id_number, uscc_code
 
-BEFORE, AFTER = ("registry", "0001_initial"), ("registry", "0005_employment")  # AFTER: the latest
+BEFORE, AFTER = ("registry", "0001_initial"), ("registry", "0005_employment")
 
 
 def migrate(target) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate([target])
+
+
+@pytest.fixture(autouse=True)
+def _whole_schema_afterwards():
+    """Going back to a registry migration also unapplies every later migration that depends on
+    it, in other apps too (coverage, transfers): leave the database at the latest of every app,
+    as the next test on this worker expects."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def columns(sql: str) -> list[tuple]:
